@@ -1,0 +1,39 @@
+package reconcile
+
+// Run statuses. Only StatusCompleted is terminal.
+const (
+	StatusQueued    = "queued"
+	StatusRunning   = "running"
+	StatusCompleted = "completed"
+)
+
+// Outcome is a run's outcome; OutcomePending while it is not completed.
+type Outcome string
+
+// The only outcomes a run can have.
+const (
+	OutcomePending            Outcome = "pending"
+	OutcomeSucceeded          Outcome = "succeeded"
+	OutcomePartiallySucceeded Outcome = "partially_succeeded"
+	OutcomeBlocked            Outcome = "blocked"
+	OutcomeFailed             Outcome = "failed"
+	OutcomeCancelled          Outcome = "cancelled"
+)
+
+// Label is the operator-facing label of an outcome.
+func (o Outcome) Label() string {
+	switch o {
+	case OutcomeSucceeded:
+		return "Succeeded"
+	case OutcomePartiallySucceeded:
+		return "Partially succeeded"
+	case OutcomeBlocked:
+		return "Blocked"
+	case OutcomeFailed:
+		return "Failed"
+	case OutcomeCancelled:
+		return "Cancelled"
+	default:
+		return "Pending"
+	}
+}

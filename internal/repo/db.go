@@ -1,0 +1,129 @@
+// Package repo is runproof's PostgreSQL data layer: connections, migrations
+// and every SQL statement the service runs. Nothing above it imports pgx.
+package repo
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/runproof/runproof/migrations"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist (or is not visible).
+var ErrNotFound = errors.New("not found")
+
+// DBTX is what the queries run on: a pool, a connection or a transaction.
+type DBTX interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// Connect opens a pool to databaseURL and checks that the database answers.
+func Connect(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to %s: %w", redact(cfg.ConnConfig), err)
+	}
+	return pool, nil
+}
+
+func redact(c *pgx.ConnConfig) string {
+	return fmt.Sprintf("postgres://%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// Migrator applies runproof's embedded goose migrations.
+type Migrator struct {
+	provider *goose.Provider
+	db       *sql.DB
+}
+
+// NewMigrator returns a Migrator over pool. Close it when done.
+func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
+	return NewMigratorDB(stdlib.OpenDBFromPool(pool))
+}
+
+// NewMigratorDB returns a Migrator over a database/sql handle it takes over.
+func NewMigratorDB(db *sql.DB) (*Migrator, error) {
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return &Migrator{provider: p, db: db}, nil
+}
+
+// Close releases the migrator's handle (not the pool it came from).
+func (m *Migrator) Close() error { return m.db.Close() }
+
+// Up applies every pending migration and returns the versions applied.
+func (m *Migrator) Up(ctx context.Context) ([]int64, error) {
+	res, err := m.provider.Up(ctx)
+	versions := make([]int64, 0, len(res))
+	for _, r := range res {
+		versions = append(versions, r.Source.Version)
+	}
+	return versions, err
+}
+
+// Down rolls back the newest applied migration; it returns goose.ErrNoNextVersion
+// wrapped when nothing is applied.
+func (m *Migrator) Down(ctx context.Context) (int64, error) {
+	res, err := m.provider.Down(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.Source.Version, nil
+}
+
+// MigrationState is one migration and whether it is applied.
+type MigrationState struct {
+	Version   int64
+	Name      string
+	Applied   bool
+	AppliedAt time.Time
+}
+
+// Status lists every known migration with its state.
+func (m *Migrator) Status(ctx context.Context) ([]MigrationState, error) {
+	st, err := m.provider.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MigrationState, 0, len(st))
+	for _, s := range st {
+		out = append(out, MigrationState{
+			Version:   s.Source.Version,
+			Name:      s.Source.Path,
+			Applied:   s.State == goose.StateApplied,
+			AppliedAt: s.AppliedAt,
+		})
+	}
+	return out, nil
+}
+
+// Pending reports whether any migration is not yet applied.
+func (m *Migrator) Pending(ctx context.Context) (bool, error) {
+	return m.provider.HasPending(ctx)
+}

@@ -1,0 +1,59 @@
+package repo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Run is one operation_runs row, with its environment's name when it has one.
+type Run struct {
+	ID              int64
+	WorkspaceID     int64
+	EnvironmentID   *int64
+	EnvironmentName *string
+	Type            string
+	Status          string
+	Outcome         string
+	Initiator       *string
+	Context         json.RawMessage
+	SummaryCounts   json.RawMessage
+	Failures        json.RawMessage
+	CreatedAt       time.Time
+	StartedAt       *time.Time
+	LastHeartbeatAt *time.Time
+	CompletedAt     *time.Time
+	UpdatedAt       time.Time
+}
+
+// runColumns selects a Run from operation_runs r left-joined to managed_environments e.
+const runColumns = `r.id, r.workspace_id, r.managed_environment_id, e.name, r.type, r.status,
+	r.outcome, r.initiator, r.context, r.summary_counts, r.failures, r.created_at,
+	r.started_at, r.last_heartbeat_at, r.completed_at, r.updated_at`
+
+const runFrom = `operation_runs r LEFT JOIN managed_environments e ON e.id = r.managed_environment_id`
+
+func scanRun(row pgx.Row) (Run, error) {
+	var r Run
+	err := row.Scan(&r.ID, &r.WorkspaceID, &r.EnvironmentID, &r.EnvironmentName, &r.Type, &r.Status,
+		&r.Outcome, &r.Initiator, &r.Context, &r.SummaryCounts, &r.Failures, &r.CreatedAt,
+		&r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, ErrNotFound
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("scan run: %w", err)
+	}
+	return r, nil
+}
+
+// RunGet returns run id of workspace ws, or ErrNotFound when there is no such
+// run in that workspace.
+func RunGet(ctx context.Context, db DBTX, ws, id int64) (Run, error) {
+	return scanRun(db.QueryRow(ctx, `SELECT `+runColumns+` FROM `+runFrom+`
+		WHERE r.workspace_id = $1 AND r.id = $2`, ws, id))
+}

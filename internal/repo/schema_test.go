@@ -1,0 +1,115 @@
+package repo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+func TestMigrationsUpDownUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewEmpty(t)
+	m, err := repo.NewMigrator(pool)
+	require.NoError(t, err)
+	defer m.Close()
+
+	applied, err := m.Up(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, applied)
+	tables := countTables(t, pool)
+	require.Equal(t, 11, tables, "every table of CONTRACT §7")
+
+	for range applied {
+		_, err := m.Down(ctx)
+		require.NoError(t, err)
+	}
+	require.Zero(t, countTables(t, pool), "down leaves no table behind")
+	var fns int
+	require.NoError(t, pool.QueryRow(ctx, `select count(*) from pg_proc where proname = 'operation_runs_touch_updated_at'`).Scan(&fns))
+	require.Zero(t, fns, "down drops the trigger function")
+
+	again, err := m.Up(ctx)
+	require.NoError(t, err)
+	require.Equal(t, applied, again)
+	pending, err := m.Pending(ctx)
+	require.NoError(t, err)
+	require.False(t, pending)
+}
+
+func countTables(t *testing.T, db repo.DBTX) int {
+	t.Helper()
+	var n int
+	require.NoError(t, db.QueryRow(context.Background(),
+		`select count(*) from information_schema.tables
+		 where table_schema = 'public' and table_name <> 'goose_db_version'`).Scan(&n))
+	return n
+}
+
+func TestRunConstraintsRejectUnknownValues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	var ws int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+
+	cases := map[string]string{
+		"unknown status":         `insert into operation_runs (workspace_id, type, status) values ($1, 'inventory.sync', 'done')`,
+		"unknown outcome":        `insert into operation_runs (workspace_id, type, status, outcome, completed_at) values ($1, 'inventory.sync', 'completed', 'ok', now())`,
+		"outcome while open":     `insert into operation_runs (workspace_id, type, status, outcome) values ($1, 'inventory.sync', 'running', 'succeeded')`,
+		"completed, no outcome":  `insert into operation_runs (workspace_id, type, status, completed_at) values ($1, 'inventory.sync', 'completed', now())`,
+		"completed without time": `insert into operation_runs (workspace_id, type, status, outcome) values ($1, 'inventory.sync', 'completed', 'failed')`,
+		"context not an object":  `insert into operation_runs (workspace_id, type, context) values ($1, 'inventory.sync', '[]')`,
+		"unknown role":           `insert into workspace_members (workspace_id, subject, role) values ($1, 'x', 'admin')`,
+	}
+	for name, stmt := range cases {
+		_, err := pool.Exec(ctx, stmt, ws)
+		require.Error(t, err, name)
+		require.Contains(t, err.Error(), "violates check constraint", name)
+	}
+	_, err := pool.Exec(ctx, `insert into operation_runs (workspace_id, type, status, outcome, completed_at) values ($1, 'inventory.sync', 'completed', 'partially_succeeded', now())`, ws)
+	require.NoError(t, err, "a valid terminal run is accepted")
+}
+
+func TestRunEnvironmentMustBelongToWorkspace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	var ws1, ws2, env2 int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('a', 'A') returning id`).Scan(&ws1))
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('b', 'B') returning id`).Scan(&ws2))
+	require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, 'e') returning id`, ws2).Scan(&env2))
+	_, err := pool.Exec(ctx, `insert into operation_runs (workspace_id, managed_environment_id, type) values ($1, $2, 'inventory.sync')`, ws1, env2)
+	require.ErrorContains(t, err, "foreign key")
+}
+
+func TestUpdatedAtMovesOnEveryUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	var ws, run int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type) values ($1, 'inventory.sync') returning id`, ws).Scan(&run))
+
+	// Several updates inside one transaction share now(); updated_at must still move.
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	var prev, next = readUpdatedAt(t, tx, run), readUpdatedAt(t, tx, run)
+	for i := range 5 {
+		_, err := tx.Exec(ctx, `update operation_runs set initiator = $2 where id = $1`, run, []string{"a", "b", "c", "d", "e"}[i])
+		require.NoError(t, err)
+		next = readUpdatedAt(t, tx, run)
+		require.True(t, next.After(prev), "update %d moved updated_at", i)
+		prev = next
+	}
+	// Even a write that tries to set updated_at itself cannot hold it still.
+	_, err = tx.Exec(ctx, `update operation_runs set updated_at = $2 where id = $1`, run, prev)
+	require.NoError(t, err)
+	require.True(t, readUpdatedAt(t, tx, run).After(prev))
+	require.NoError(t, tx.Commit(ctx))
+}
