@@ -7,7 +7,7 @@
 # Everything it says goes to stderr; stdout is only the URL.
 set -euo pipefail
 
-if [[ -n "${DATABASE_URL:-}" ]]; then
+if [[ -n "${DATABASE_URL:-}" && "${1:-}" != stop ]]; then
 	echo "$DATABASE_URL"
 	exit 0
 fi
@@ -56,6 +56,11 @@ else
 	data=${RUNPROOF_PGDATA:-$root/.pgdata}
 fi
 port_file="$data/runproof.port"
+
+if [[ "${1:-}" == stop ]]; then
+	[[ -f "$data/PG_VERSION" ]] && "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" -m fast stop >&2 || say "not running"
+	exit 0
+fi
 
 running() { [[ -f "$port_file" ]] && "${as_owner[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 

@@ -1,0 +1,133 @@
+package authz
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	secret = []byte("0123456789abcdef0123456789abcdef")
+	now    = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+)
+
+func clock() time.Time { return now }
+
+func sign(t *testing.T, m jwt.SigningMethod, key any, claims jwt.MapClaims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(m, claims).SignedString(key)
+	require.NoError(t, err)
+	return s
+}
+
+func TestVerifyHS256(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Issuer: "idp", Audience: "runproof", Leeway: 30 * time.Second, Now: clock})
+	require.NoError(t, err)
+	good := jwt.MapClaims{"sub": "alice", "exp": now.Add(time.Hour).Unix(), "iss": "idp", "aud": "runproof"}
+
+	id, err := v.Verify(sign(t, jwt.SigningMethodHS256, secret, good))
+	require.NoError(t, err)
+	require.Equal(t, "alice", id.Subject)
+
+	with := func(k string, val any) jwt.MapClaims {
+		c := jwt.MapClaims{}
+		for kk, vv := range good {
+			c[kk] = vv
+		}
+		if val == nil {
+			delete(c, k)
+		} else {
+			c[k] = val
+		}
+		return c
+	}
+	bad := map[string]string{
+		"expired":          sign(t, jwt.SigningMethodHS256, secret, with("exp", now.Add(-time.Minute).Unix())),
+		"no exp":           sign(t, jwt.SigningMethodHS256, secret, with("exp", nil)),
+		"no sub":           sign(t, jwt.SigningMethodHS256, secret, with("sub", nil)),
+		"other issuer":     sign(t, jwt.SigningMethodHS256, secret, with("iss", "evil")),
+		"other audience":   sign(t, jwt.SigningMethodHS256, secret, with("aud", "other")),
+		"not yet valid":    sign(t, jwt.SigningMethodHS256, secret, with("nbf", now.Add(time.Hour).Unix())),
+		"other secret":     sign(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-xx"), good),
+		"HS512 not pinned": sign(t, jwt.SigningMethodHS512, secret, good),
+		"alg none":         sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, good),
+		"garbage":          "not.a.token",
+		"empty":            "",
+	}
+	for name, tok := range bad {
+		_, err := v.Verify(tok)
+		require.ErrorIs(t, err, ErrUnauthenticated, name)
+	}
+
+	// Within the leeway an expired token still passes.
+	_, err = v.Verify(sign(t, jwt.SigningMethodHS256, secret, with("exp", now.Add(-10*time.Second).Unix())))
+	require.NoError(t, err)
+}
+
+func TestVerifyPublicKeys(t *testing.T) {
+	t.Parallel()
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	claims := jwt.MapClaims{"sub": "bob", "exp": now.Add(time.Hour).Unix()}
+
+	rsaV, err := NewVerifier(VerifierConfig{PublicKeyPEM: pemOf(t, &rsaKey.PublicKey), Now: clock})
+	require.NoError(t, err)
+	_, err = rsaV.Verify(sign(t, jwt.SigningMethodRS256, rsaKey, claims))
+	require.NoError(t, err)
+	// Algorithm confusion: an HS256 token "signed" with the public key bytes.
+	_, err = rsaV.Verify(sign(t, jwt.SigningMethodHS256, pemOf(t, &rsaKey.PublicKey), claims))
+	require.ErrorIs(t, err, ErrUnauthenticated)
+
+	ecV, err := NewVerifier(VerifierConfig{PublicKeyPEM: pemOf(t, &ecKey.PublicKey), Now: clock})
+	require.NoError(t, err)
+	_, err = ecV.Verify(sign(t, jwt.SigningMethodES256, ecKey, claims))
+	require.NoError(t, err)
+	_, err = ecV.Verify(sign(t, jwt.SigningMethodRS256, rsaKey, claims))
+	require.ErrorIs(t, err, ErrUnauthenticated)
+
+	_, err = NewVerifier(VerifierConfig{PublicKeyPEM: []byte("nope")})
+	require.Error(t, err)
+}
+
+func pemOf(t *testing.T, pub any) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	require.NoError(t, err)
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+func TestIssueHS256RoundTrip(t *testing.T) {
+	t.Parallel()
+	tok, err := IssueHS256(IssueParams{Secret: secret, Subject: "demo", TTL: time.Hour, Issuer: "idp", Audience: "runproof", Now: now})
+	require.NoError(t, err)
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Issuer: "idp", Audience: "runproof", Now: clock})
+	require.NoError(t, err)
+	id, err := v.Verify(tok)
+	require.NoError(t, err)
+	require.Equal(t, "demo", id.Subject)
+
+	_, err = IssueHS256(IssueParams{Secret: secret, TTL: time.Hour, Now: now})
+	require.Error(t, err, "a token needs a subject")
+}
+
+func TestRoleCapabilities(t *testing.T) {
+	t.Parallel()
+	for _, r := range []Role{RoleOwner, RoleManager, RoleOperator} {
+		require.True(t, r.Can(CapView), r)
+		require.True(t, r.Can(CapReconcile), r)
+	}
+	require.True(t, RoleReadonly.Can(CapView))
+	require.False(t, RoleReadonly.Can(CapReconcile))
+	require.False(t, Role("admin").Can(CapView))
+}

@@ -1,0 +1,79 @@
+package repo
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// StaleThresholds is the staleness rule in the shape SQL needs: per stored
+// type string (canonical and aliases) a running threshold, a default for
+// every other type, and the queued threshold.
+type StaleThresholds struct {
+	Queued         time.Duration
+	RunningTypes   []string
+	RunningAfter   []time.Duration
+	RunningDefault time.Duration
+}
+
+// staleCondition is true for an open run r that is stale at $now. It takes
+// five parameters starting at $n: now, queued, types, afters, default.
+func staleCondition(n int) string {
+	return fmt.Sprintf(`(
+		(r.status = 'queued' AND r.created_at < $%[1]d::timestamptz - $%[2]d::interval)
+		OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
+			$%[1]d::timestamptz - coalesce(
+				(SELECT t.after FROM unnest($%[3]d::text[], $%[4]d::interval[]) AS t(type, after) WHERE t.type = r.type),
+				$%[5]d::interval)))`, n, n+1, n+2, n+3, n+4)
+}
+
+func (s StaleThresholds) args(now time.Time) []any {
+	return []any{now, s.Queued, s.RunningTypes, s.RunningAfter, s.RunningDefault}
+}
+
+// RunClaimStaleParams selects one batch of stale runs to claim.
+type RunClaimStaleParams struct {
+	Thresholds  StaleThresholds
+	Now         time.Time
+	AfterID     int64  // keyset: only runs with a larger id
+	WorkspaceID *int64 // optional: one workspace only
+	Limit       int
+}
+
+// RunClaimStale locks up to Limit stale runs in id order with FOR UPDATE SKIP
+// LOCKED, so concurrent sweepers never claim the same run. Call it in a
+// transaction; the locks hold until it ends.
+func RunClaimStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, error) {
+	args := append([]any{p.AfterID, p.WorkspaceID, p.Limit}, p.Thresholds.args(p.Now)...)
+	rows, err := db.Query(ctx, `SELECT `+runColumns+` FROM `+runFrom+`
+		WHERE r.status <> 'completed' AND r.id > $1
+		  AND ($2::bigint IS NULL OR r.workspace_id = $2)
+		  AND `+staleCondition(4)+`
+		ORDER BY r.id
+		LIMIT $3
+		FOR UPDATE OF r SKIP LOCKED`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("claim stale runs: %w", err)
+	}
+	defer rows.Close()
+	var runs []Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, rows.Err()
+}
+
+// RunCountStale counts stale runs waiting for a sweep (the sweeper's gauge).
+func RunCountStale(ctx context.Context, db DBTX, t StaleThresholds, now time.Time) (int64, error) {
+	var n int64
+	err := db.QueryRow(ctx, `SELECT count(*) FROM operation_runs r
+		WHERE r.status <> 'completed' AND `+staleCondition(1), t.args(now)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count stale runs: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,117 @@
+package repo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+var thresholds = repo.StaleThresholds{
+	Queued:         15 * time.Minute,
+	RunningTypes:   []string{"inventory.sync", "inventory_sync", "backup.schedule.execute"},
+	RunningAfter:   []time.Duration{30 * time.Minute, 30 * time.Minute, 60 * time.Minute},
+	RunningDefault: 60 * time.Minute,
+}
+
+type staleFixture struct {
+	ws, otherWS int64
+	stale       []int64 // in ws, ascending
+	fresh       []int64
+}
+
+func seedStale(t *testing.T, db repo.DBTX, now time.Time) staleFixture {
+	t.Helper()
+	ctx := context.Background()
+	var f staleFixture
+	require.NoError(t, db.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&f.ws))
+	require.NoError(t, db.QueryRow(ctx, `insert into workspaces (slug, name) values ('o', 'O') returning id`).Scan(&f.otherWS))
+	insert := func(ws int64, typ, status string, created, started, heartbeat *time.Time) int64 {
+		var id int64
+		require.NoError(t, db.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, created_at, started_at, last_heartbeat_at)
+			values ($1, $2, $3, $4, $5, $6) returning id`, ws, typ, status, created, started, heartbeat).Scan(&id))
+		return id
+	}
+	ago := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
+	// Stale: queued past 15m; running past the family's threshold, measured
+	// from the latest of heartbeat/start/creation that is set.
+	f.stale = append(f.stale,
+		insert(f.ws, "inventory.sync", "queued", ago(16*time.Minute), nil, nil),
+		insert(f.ws, "inventory.sync", "running", ago(5*time.Hour), ago(4*time.Hour), ago(31*time.Minute)),
+		insert(f.ws, "inventory_sync", "running", ago(5*time.Hour), ago(31*time.Minute), nil),
+		insert(f.ws, "backup.schedule.execute", "running", ago(61*time.Minute), nil, nil),
+		insert(f.ws, "policy.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(61*time.Minute)),
+	)
+	f.fresh = append(f.fresh,
+		insert(f.ws, "inventory.sync", "queued", ago(14*time.Minute), nil, nil),
+		insert(f.ws, "inventory.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(29*time.Minute)),
+		insert(f.ws, "backup.schedule.execute", "running", ago(5*time.Hour), ago(59*time.Minute), nil),
+		insert(f.ws, "policy.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(59*time.Minute)),
+	)
+	var done int64
+	require.NoError(t, db.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, outcome, created_at, completed_at)
+		values ($1, 'inventory.sync', 'completed', 'failed', $2, $2) returning id`, f.ws, ago(10*time.Hour)).Scan(&done))
+	f.fresh = append(f.fresh, done)
+	insert(f.otherWS, "inventory.sync", "queued", ago(time.Hour), nil, nil)
+	return f
+}
+
+func ids(runs []repo.Run) []int64 {
+	out := make([]int64, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func TestRunClaimStaleAppliesPerFamilyThresholds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedStale(t, pool, now)
+
+	runs, err := repo.RunClaimStale(ctx, pool, repo.RunClaimStaleParams{Thresholds: thresholds, Now: now, WorkspaceID: &f.ws, Limit: 100})
+	require.NoError(t, err)
+	require.Equal(t, f.stale, ids(runs))
+
+	all, err := repo.RunClaimStale(ctx, pool, repo.RunClaimStaleParams{Thresholds: thresholds, Now: now, Limit: 100})
+	require.NoError(t, err)
+	require.Len(t, all, len(f.stale)+1, "other workspace included without the filter")
+
+	n, err := repo.RunCountStale(ctx, pool, thresholds, now)
+	require.NoError(t, err)
+	require.EqualValues(t, len(f.stale)+1, n)
+
+	// Keyset: a batch of 2 after the first stale id.
+	page, err := repo.RunClaimStale(ctx, pool, repo.RunClaimStaleParams{Thresholds: thresholds, Now: now, WorkspaceID: &f.ws, AfterID: f.stale[0], Limit: 2})
+	require.NoError(t, err)
+	require.Equal(t, f.stale[1:3], ids(page))
+}
+
+func TestRunClaimStaleSkipsLockedRuns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedStale(t, pool, now)
+	p := repo.RunClaimStaleParams{Thresholds: thresholds, Now: now, WorkspaceID: &f.ws, Limit: 2}
+
+	tx1, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx1.Rollback(ctx)
+	first, err := repo.RunClaimStale(ctx, tx1, p)
+	require.NoError(t, err)
+	require.Equal(t, f.stale[:2], ids(first))
+
+	tx2, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx2.Rollback(ctx)
+	second, err := repo.RunClaimStale(ctx, tx2, p)
+	require.NoError(t, err)
+	require.Equal(t, f.stale[2:4], ids(second), "a second sweeper skips the rows the first holds")
+}
