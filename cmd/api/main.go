@@ -1,0 +1,78 @@
+// Command api is runproof's single binary: the HTTP service and its
+// operator verbs (migrations, demo data, dev tokens, stale sweeps).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/runproof/runproof/internal/config"
+)
+
+const usage = `usage: api <verb> [flags]
+
+verbs:
+  serve                       run the HTTP API (and the stale sweeper unless SWEEP_INTERVAL=0)
+  migrate up|down|status      apply, roll back one, or list migrations
+  seed demo [--reset]         load the demo workspace (idempotent; --reset recreates it)
+  token --sub S [--ttl 12h]   print a dev token (needs JWT_HS256_SECRET)
+
+configuration comes from environment variables; see README.md.
+`
+
+// errUsage marks errors that are the caller's wording, answered with exit code 2.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one verb and returns the process exit code: 0 done, 1 failed,
+// 2 bad usage. Failures are one line on stderr.
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cfg, err := config.Load(environ)
+	if err == nil {
+		err = dispatch(ctx, cfg, args, stdout, stderr)
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "api: %v\n\n%s", err, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "api: %v\n", err)
+		return 1
+	}
+}
+
+func dispatch(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	verb, rest := args[0], args[1:]
+	switch verb {
+	case "serve":
+		return serve(ctx, cfg, rest, stderr)
+	case "migrate":
+		return migrate(ctx, cfg, rest, stdout)
+	case "seed":
+		return seed(ctx, cfg, rest, stdout)
+	case "token":
+		return token(cfg, rest, stdout)
+	default:
+		return fmt.Errorf("%w: unknown verb %q", errUsage, verb)
+	}
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, environ []string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, environ, &out, &errOut)
+	return result{code, out.String(), errOut.String()}
+}
+
+func TestConfigErrorStopsWithOneLine(t *testing.T) {
+	t.Parallel()
+	res := runCLI(t, []string{"DATABASE_URL=postgres://x", "SWEEP_INTERVAL=often"}, "migrate", "status")
+	require.Equal(t, 1, res.code)
+	require.Contains(t, res.stderr, "SWEEP_INTERVAL")
+	require.Equal(t, 1, strings.Count(res.stderr, "\n"), "one line: %q", res.stderr)
+
+	res = runCLI(t, nil, "migrate", "status")
+	require.Equal(t, 1, res.code)
+	require.Contains(t, res.stderr, "DATABASE_URL")
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{}, {"fly"}, {"migrate"}, {"migrate", "sideways"}, {"token"}, {"seed", "prod"}} {
+		res := runCLI(t, []string{"DATABASE_URL=postgres://x"}, args...)
+		require.Equal(t, 2, res.code, "args %v", args)
+		require.Contains(t, res.stderr, "usage: api")
+	}
+}
+
+func TestMigrateVerbs(t *testing.T) {
+	t.Parallel()
+	_, url := dbtest.NewEmpty(t)
+	env := []string{"DATABASE_URL=" + url}
+
+	res := runCLI(t, env, "migrate", "status")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.Contains(t, res.stdout, "pending")
+
+	res = runCLI(t, env, "migrate", "up")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.Contains(t, res.stdout, "applied 1")
+
+	res = runCLI(t, env, "migrate", "up")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.Contains(t, res.stdout, "already up to date")
+
+	res = runCLI(t, env, "migrate", "status")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.NotContains(t, res.stdout, "pending")
+
+	for {
+		res = runCLI(t, env, "migrate", "down")
+		require.Equal(t, 0, res.code, res.stderr)
+		if strings.Contains(res.stdout, "nothing to roll back") {
+			break
+		}
+		require.Contains(t, res.stdout, "rolled back")
+	}
+}
+
+func TestTokenVerb(t *testing.T) {
+	t.Parallel()
+	secret := "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
+	res := runCLI(t, []string{secret}, "token", "--sub", "demo", "--ttl", "1h")
+	require.Equal(t, 0, res.code, res.stderr)
+	v, err := newVerifier(mustConfig(t, secret))
+	require.NoError(t, err)
+	id, err := v.Verify(strings.TrimSpace(res.stdout))
+	require.NoError(t, err)
+	require.Equal(t, "demo", id.Subject)
+
+	res = runCLI(t, nil, "token", "--sub", "demo")
+	require.Equal(t, 1, res.code)
+	require.Contains(t, res.stderr, "JWT_HS256_SECRET")
+}
+
+func TestSeedDemoVerb(t *testing.T) {
+	t.Parallel()
+	_, url := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + url}
+
+	first := runCLI(t, env, "seed", "demo")
+	require.Equal(t, 0, first.code, first.stderr)
+	require.Regexp(t, `^demo workspace \d+ created\n$`, first.stdout)
+
+	again := runCLI(t, env, "seed", "demo")
+	require.Equal(t, 0, again.code, again.stderr)
+	require.Equal(t, strings.Replace(first.stdout, "created", "already present (use --reset to recreate)", 1), again.stdout)
+
+	res := runCLI(t, env, "seed", "demo", "--reset")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.Contains(t, res.stdout, "created")
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/runproof/runproof/internal/authz"
+	"github.com/runproof/runproof/internal/config"
+	rphttp "github.com/runproof/runproof/internal/http"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+	}
+	if err := cfg.RequireDatabase(); err != nil {
+		return err
+	}
+	if err := cfg.RequireAuth(); err != nil {
+		return err
+	}
+	if _, err := newVerifier(cfg); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	pool, err := repo.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	migrator, err := repo.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer migrator.Close()
+
+	ready := func(ctx context.Context) error {
+		if err := pool.Ping(ctx); err != nil {
+			return err
+		}
+		pending, err := migrator.Pending(ctx)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return errors.New("migrations pending: run `api migrate up`")
+		}
+		return nil
+	}
+	handler := rphttp.NewRouter(rphttp.Deps{Log: log, Ready: ready})
+	return rphttp.Serve(ctx, cfg.ListenAddr, handler, log, 20*time.Second)
+}
+
+// newVerifier builds the token verifier from JWT_* settings.
+func newVerifier(cfg config.Config) (*authz.Verifier, error) {
+	vc := authz.VerifierConfig{
+		Issuer:   cfg.JWTIssuer,
+		Audience: cfg.JWTAudience,
+		Leeway:   30 * time.Second,
+	}
+	if cfg.JWTPublicKeyFile != "" {
+		pem, err := os.ReadFile(cfg.JWTPublicKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+		}
+		vc.PublicKeyPEM = pem
+	} else {
+		vc.HS256Secret = []byte(cfg.JWTHS256Secret)
+	}
+	v, err := authz.NewVerifier(vc)
+	if err != nil {
+		return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+	}
+	return v, nil
+}
