@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/runproof/runproof/internal/config"
@@ -21,6 +22,8 @@ verbs:
   migrate up|down|status      apply, roll back one, or list migrations
   seed demo [--reset]         load the demo workspace (idempotent; --reset recreates it)
   token --sub S [--ttl 12h]   print a dev token (needs JWT_HS256_SECRET)
+  reconcile --stale [--workspace ID] [--dry-run]
+                              finalize every stale run once (a sweep pass), print a summary
 
 configuration comes from environment variables; see README.md.
 `
@@ -56,7 +59,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "api: %v\n\n%s", err, usage)
 		return 2
 	default:
-		fmt.Fprintf(stderr, "api: %v\n", err)
+		fmt.Fprintf(stderr, "api: %s\n", oneLine(err.Error()))
 		return 1
 	}
 }
@@ -72,7 +75,15 @@ func dispatch(ctx context.Context, cfg config.Config, args []string, stdout, std
 		return seed(ctx, cfg, rest, stdout)
 	case "token":
 		return token(cfg, rest, stdout)
+	case "reconcile":
+		return reconcileStale(ctx, cfg, rest, stdout, stderr)
 	default:
 		return fmt.Errorf("%w: unknown verb %q", errUsage, verb)
 	}
+}
+
+// oneLine folds a multi-line error (pgx lists every address it tried) into
+// the one line an operator sees.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\t' }), "; ")
 }

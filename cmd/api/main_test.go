@@ -108,3 +108,32 @@ func TestSeedDemoVerb(t *testing.T) {
 	require.Equal(t, 0, res.code, res.stderr)
 	require.Contains(t, res.stdout, "created")
 }
+
+func TestReconcileStaleVerb(t *testing.T) {
+	t.Parallel()
+	_, url := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + url}
+	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
+
+	dry := runCLI(t, env, "reconcile", "--stale", "--dry-run")
+	require.Equal(t, 0, dry.code, dry.stderr)
+	require.Contains(t, dry.stdout, "would finalize (dry run)")
+	require.Regexp(t, `inventory\.sync\s+finalized\s+succeeded\s+1\n`, dry.stdout)
+	require.Regexp(t, `policy\.sync\s+unsupported_family\s+failed\s+1\n`, dry.stdout)
+
+	res := runCLI(t, env, "reconcile", "--stale")
+	require.Equal(t, 0, res.code, res.stderr)
+	require.Equal(t, strings.Replace(dry.stdout, "would finalize (dry run)", "finalized", 1), res.stdout,
+		"the real pass does what the dry run said")
+
+	again := runCLI(t, env, "reconcile", "--stale")
+	require.Equal(t, 0, again.code)
+	require.Contains(t, again.stdout, "stale runs: 0 claimed")
+
+	require.Equal(t, 2, runCLI(t, env, "reconcile").code, "--stale is required")
+	require.Equal(t, 2, runCLI(t, env, "reconcile", "--stale", "--workspace", "x").code)
+
+	down := runCLI(t, []string{"DATABASE_URL=postgres://nobody@127.0.0.1:1/none?connect_timeout=1"}, "reconcile", "--stale")
+	require.Equal(t, 1, down.code, "an unreachable database is an error")
+	require.Equal(t, 1, strings.Count(down.stderr, "\n"))
+}

@@ -1,0 +1,269 @@
+// Package sweep finalizes stale runs in the background, so runs whose jobs
+// died reach an honest terminal state, safely on any number of replicas.
+package sweep
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/runproof/runproof/internal/metrics"
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// Config tunes a Sweeper. Zero values take the defaults.
+type Config struct {
+	// Interval is the time between passes in Start (default 1m).
+	Interval time.Duration
+	// BatchSize is how many runs one transaction claims (default 1000).
+	BatchSize int
+	// Staleness decides which open runs are stale (default: the contract's).
+	Staleness reconcile.Staleness
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// After is the timer Start waits on (default time.After); tests inject
+	// their own to drive the loop without sleeping.
+	After func(time.Duration) <-chan time.Time
+	// Log receives one line per batch and per state change (default: discard).
+	Log *slog.Logger
+	// Metrics, when set, counts decisions and the stale runs waiting.
+	Metrics *metrics.Metrics
+}
+
+// Sweeper claims stale runs in keyset batches with FOR UPDATE SKIP LOCKED,
+// decides them with the same adapters as the API and writes through the
+// single guarded write path, one transaction per batch.
+type Sweeper struct {
+	pool *pgxpool.Pool
+	cfg  Config
+
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	// afterClaim, when set (tests only), runs inside each batch transaction
+	// between claiming the runs and writing them.
+	afterClaim func(ctx context.Context, tx repo.DBTX)
+}
+
+// New returns a Sweeper over pool; it fails on a negative interval or a batch
+// size outside 1–10000.
+func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
+	cfg.Interval = cmp.Or(cfg.Interval, time.Minute)
+	cfg.BatchSize = cmp.Or(cfg.BatchSize, 1000)
+	if cfg.Staleness.RunningDefault == 0 {
+		cfg.Staleness = reconcile.DefaultStaleness()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Interval < 0 {
+		return nil, errors.New("sweep: negative interval")
+	}
+	if cfg.BatchSize < 1 || cfg.BatchSize > 10000 {
+		return nil, fmt.Errorf("sweep: batch size %d outside 1–10000", cfg.BatchSize)
+	}
+	return &Sweeper{pool: pool, cfg: cfg}, nil
+}
+
+// Options narrow one pass.
+type Options struct {
+	// WorkspaceID limits the pass to one workspace.
+	WorkspaceID *int64
+	// DryRun decides every stale run and reports it, writing nothing.
+	DryRun bool
+}
+
+// Key groups a pass's runs: canonical family, the decision taken (the
+// adapter's, or unsupported_family) and the outcome written.
+type Key struct {
+	Family   string
+	Decision reconcile.DecisionKind
+	Outcome  reconcile.Outcome
+}
+
+// Result is what one pass did.
+type Result struct {
+	Batches int
+	// Claimed counts stale runs this pass locked and judged.
+	Claimed int
+	// Finalized counts runs this pass completed (0 on a dry run).
+	Finalized int
+	// Skipped counts claimed runs whose guarded write did not apply.
+	Skipped int
+	Counts  map[Key]int
+}
+
+// RunOnce sweeps every stale run it can claim, batch after batch, until none
+// is left. A batch either commits whole or not at all, so an error (or a
+// cancelled ctx) leaves no half-written run; the next pass picks up the rest.
+// It returns the work of the batches that committed and the first error.
+func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
+	res := Result{Counts: map[Key]int{}}
+	var afterID int64
+	for {
+		n, lastID, err := s.batch(ctx, opts, afterID, &res)
+		if err != nil {
+			return res, err
+		}
+		if n < s.cfg.BatchSize {
+			break
+		}
+		afterID = lastID
+	}
+	if s.cfg.Metrics != nil && !opts.DryRun {
+		if waiting, err := repo.RunCountStale(ctx, s.pool, s.cfg.Staleness.Thresholds(), s.cfg.Now()); err == nil {
+			s.cfg.Metrics.SetStaleWaiting(waiting)
+		}
+	}
+	return res, nil
+}
+
+// batch claims, decides and finalizes one batch in one transaction. It
+// returns how many runs it claimed and the last claimed id.
+func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *Result) (int, int64, error) {
+	start := time.Now()
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sweep: begin: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+
+	now := s.cfg.Now()
+	runs, err := repo.RunClaimStale(ctx, tx, repo.RunClaimStaleParams{
+		Thresholds:  s.cfg.Staleness.Thresholds(),
+		Now:         now,
+		AfterID:     afterID,
+		WorkspaceID: opts.WorkspaceID,
+		Limit:       s.cfg.BatchSize,
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("sweep: %w", err)
+	}
+	if len(runs) == 0 {
+		return 0, afterID, tx.Commit(ctx)
+	}
+	decisions, err := reconcile.DecideBatch(ctx, tx, runs)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sweep: decide: %w", err)
+	}
+	if s.afterClaim != nil {
+		s.afterClaim(ctx, tx)
+	}
+
+	finals := make([]reconcile.Finalization, len(runs))
+	keys := make([]Key, len(runs))
+	for i, run := range runs {
+		d := decisions[i]
+		keys[i] = Key{Family: reconcile.Canonical(run.Type), Decision: d.Kind}
+		adapterSaid := &d
+		if d.Kind == reconcile.DecisionUnsupportedFamily {
+			adapterSaid = nil
+		}
+		final := reconcile.StalePath(adapterSaid, run)
+		keys[i].Outcome = *final.Outcome
+		finals[i] = reconcile.Finalization{Run: run, Decision: final, Source: reconcile.SourceSweep}
+	}
+
+	written := 0
+	if !opts.DryRun {
+		results, err := reconcile.FinalizeBatch(ctx, tx, now, finals)
+		if err != nil {
+			return 0, 0, fmt.Errorf("sweep: finalize: %w", err)
+		}
+		for i, r := range results {
+			if r.Status == repo.FinalizeWritten {
+				written++
+			} else {
+				keys[i] = Key{} // not ours to count
+			}
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, 0, fmt.Errorf("sweep: commit: %w", err)
+	}
+
+	res.Batches++
+	res.Claimed += len(runs)
+	res.Finalized += written
+	if !opts.DryRun {
+		res.Skipped += len(runs) - written
+	}
+	for _, k := range keys {
+		if k == (Key{}) {
+			continue
+		}
+		res.Counts[k]++
+		if s.cfg.Metrics != nil && !opts.DryRun {
+			s.cfg.Metrics.CountDecision(k.Family, string(k.Decision), string(k.Outcome))
+		}
+	}
+	s.cfg.Log.Info("sweep batch", "claimed", len(runs), "finalized", written, "dry_run", opts.DryRun,
+		"first_id", runs[0].ID, "last_id", runs[len(runs)-1].ID, "took", time.Since(start))
+	return len(runs), runs[len(runs)-1].ID, nil
+}
+
+// Start runs a pass now and then every Interval until Stop or ctx ends. A
+// failing pass (say, the database went away) is logged once, retried with
+// backoff up to Interval, and its recovery logged once.
+func (s *Sweeper) Start(ctx context.Context) {
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.done = make(chan struct{})
+	go s.loop(ctx)
+}
+
+// Stop ends the loop and waits for the pass in flight; its open batch rolls back.
+func (s *Sweeper) Stop() {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	<-s.done
+}
+
+func (s *Sweeper) loop(ctx context.Context) {
+	defer close(s.done)
+	const firstBackoff = time.Second
+	backoff := firstBackoff
+	failing := false
+	for {
+		wait := s.cfg.Interval
+		res, err := s.RunOnce(ctx, Options{})
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			if !failing {
+				s.cfg.Log.Error("sweep failed; retrying with backoff", "err", err)
+				failing = true
+			}
+			wait = min(backoff, s.cfg.Interval)
+			backoff *= 2
+		default:
+			if failing {
+				s.cfg.Log.Info("sweep recovered")
+				failing = false
+			}
+			backoff = firstBackoff
+			if res.Claimed > 0 {
+				s.cfg.Log.Info("sweep pass", "claimed", res.Claimed, "finalized", res.Finalized, "batches", res.Batches)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.cfg.After(wait):
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package sweep_test
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/sweep"
+)
+
+func newSweeper(t testing.TB, pool *pgxpool.Pool, now time.Time, batch int) *sweep.Sweeper {
+	t.Helper()
+	s, err := sweep.New(pool, sweep.Config{BatchSize: batch, Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	return s
+}
+
+// finalState is a run as the assertions need it.
+type finalState struct {
+	id                    int64
+	status, outcome, kase string
+	rec                   *repo.Reconciliation
+}
+
+func readRuns(t testing.TB, pool *pgxpool.Pool, ws int64) []finalState {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT id, status, outcome, coalesce(context->>'case', ''), context->'reconciliation'
+		FROM operation_runs WHERE workspace_id = $1 ORDER BY id`, ws)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []finalState
+	for rows.Next() {
+		var s finalState
+		var rec []byte
+		require.NoError(t, rows.Scan(&s.id, &s.status, &s.outcome, &s.kase, &rec))
+		if rec != nil {
+			s.rec = &repo.Reconciliation{}
+			require.NoError(t, json.Unmarshal(rec, s.rec))
+		}
+		out = append(out, s)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+func auditCounts(t testing.TB, pool *pgxpool.Pool) (completions map[int64]int, rewrites int) {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT run_id, event FROM audit`)
+	require.NoError(t, err)
+	defer rows.Close()
+	completions = map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var event string
+		require.NoError(t, rows.Scan(&id, &event))
+		if event == "completed" {
+			completions[id]++
+		} else {
+			rewrites++
+		}
+	}
+	require.NoError(t, rows.Err())
+	return completions, rewrites
+}
+
+// TestThreeSweepersWithJobCompletions runs three sweepers at once over 5,400
+// stale runs of every family while jobs complete some of those runs
+// themselves: each stale run is finalized exactly once, with the outcome its
+// proof dictates, and fresh and job-completed runs are never touched.
+func TestThreeSweepersWithJobCompletions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedFixture(t, pool, 5400, now)
+	installAudit(t, pool)
+	before := readRuns(t, pool, f.ws)
+
+	var staleIDs []int64
+	for _, r := range before {
+		if r.kase != "" {
+			staleIDs = append(staleIDs, r.id)
+		}
+	}
+	require.Len(t, staleIDs, f.stale)
+	jobDone := map[int64]bool{}
+	for _, i := range rand.Perm(len(staleIDs))[:300] {
+		jobDone[staleIDs[i]] = true
+	}
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	results := make([]sweep.Result, 3)
+	for i := range results {
+		s := newSweeper(t, pool, now, 250)
+		wg.Go(func() {
+			<-start
+			res, err := s.RunOnce(ctx, sweep.Options{})
+			assert.NoError(t, err)
+			results[i] = res
+		})
+	}
+	// The jobs of 300 stale runs finish on their own, as the sweep runs. A
+	// well-behaved job only completes a run that is still open.
+	wg.Go(func() {
+		<-start
+		for id := range jobDone {
+			_, err := pool.Exec(ctx, `UPDATE operation_runs SET status = 'completed', outcome = 'succeeded', completed_at = now()
+				WHERE id = $1 AND status <> 'completed'`, id)
+			assert.NoError(t, err)
+		}
+	})
+	close(start)
+	wg.Wait()
+
+	completions, rewrites := auditCounts(t, pool)
+	require.Zero(t, rewrites, "no completed run is ever written again")
+	finalizedBySweep := 0
+	for _, r := range results {
+		finalizedBySweep += r.Finalized
+	}
+
+	after := readRuns(t, pool, f.ws)
+	require.Len(t, after, len(before))
+	bySweep := 0
+	for i, r := range after {
+		was := before[i]
+		if r.kase == "" {
+			require.Equal(t, was, r, "fresh or job-completed run %d untouched", r.id)
+			require.Zero(t, completions[r.id])
+			continue
+		}
+		require.Equal(t, "completed", r.status, "stale run %d finalized", r.id)
+		require.Equal(t, 1, completions[r.id], "stale run %d completed exactly once", r.id)
+		if r.rec == nil {
+			require.True(t, jobDone[r.id], "only a job completes without a reconciliation")
+			require.Equal(t, "succeeded", r.outcome)
+			continue
+		}
+		bySweep++
+		want := cases[r.kase]
+		require.Equal(t, want.outcome, r.outcome, "run %d (%s)", r.id, r.kase)
+		require.Equal(t, want.reason, r.rec.ReasonCode, "run %d (%s)", r.id, r.kase)
+		require.Equal(t, "sweep", r.rec.Source)
+		require.Equal(t, "system", r.rec.Actor)
+		wantPrevious := "running"
+		if r.kase == "restore_queued" {
+			wantPrevious = "queued"
+		}
+		require.Equal(t, wantPrevious, r.rec.PreviousStatus)
+		require.NotEmpty(t, r.rec.Explanation)
+	}
+	require.Equal(t, bySweep, finalizedBySweep, "the sweepers' counts match what they wrote")
+	require.Greater(t, bySweep, f.stale-300-1)
+}
+
+func TestRunOnceSummaryAndDryRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedFixture(t, pool, 90, now)
+	s := newSweeper(t, pool, now, 1000)
+	before := readRuns(t, pool, f.ws)
+
+	dry, err := s.RunOnce(ctx, sweep.Options{DryRun: true, WorkspaceID: &f.ws})
+	require.NoError(t, err)
+	require.Equal(t, 90, dry.Claimed)
+	require.Zero(t, dry.Finalized)
+	require.Equal(t, before, readRuns(t, pool, f.ws), "a dry run writes nothing")
+
+	res, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	require.NoError(t, err)
+	require.Equal(t, 90, res.Finalized)
+	require.Equal(t, dry.Counts, res.Counts, "the dry run predicted the real one")
+	inv := reconcile.FamilyInventorySync
+	require.Equal(t, 20, res.Counts[sweep.Key{Family: inv, Decision: reconcile.DecisionFinalized, Outcome: reconcile.OutcomeSucceeded}]+
+		res.Counts[sweep.Key{Family: inv, Decision: reconcile.DecisionFinalized, Outcome: reconcile.OutcomePartiallySucceeded}])
+	require.Equal(t, 10, res.Counts[sweep.Key{Family: inv, Decision: reconcile.DecisionNotReconciled, Outcome: reconcile.OutcomeFailed}])
+	require.Equal(t, 10, res.Counts[sweep.Key{Family: "policy.sync", Decision: reconcile.DecisionUnsupportedFamily, Outcome: reconcile.OutcomeFailed}])
+
+	again, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	require.NoError(t, err)
+	require.Zero(t, again.Claimed, "nothing left to sweep")
+}
+
+func TestWorkspaceFilter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedFixture(t, pool, 18, now)
+	other := f.ws + 1000
+	res, err := newSweeper(t, pool, now, 10).RunOnce(ctx, sweep.Options{WorkspaceID: &other})
+	require.NoError(t, err)
+	require.Zero(t, res.Claimed)
+	res, err = newSweeper(t, pool, now, 10).RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	require.NoError(t, err)
+	require.Equal(t, 18, res.Finalized)
+	require.Equal(t, 2, res.Batches)
+}
