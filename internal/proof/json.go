@@ -1,0 +1,315 @@
+package proof
+
+import (
+	"encoding/json"
+	"iter"
+	"math"
+	"strconv"
+)
+
+// Jobs write run context as they go and may die half way, so every reader
+// here is lenient: a missing key, a null and a value of the wrong JSON type
+// all read as "absent" (or "malformed" where that matters), never as an
+// error. Contexts come from jsonb, so they are valid JSON; the reader still
+// stops quietly at anything malformed. It walks the bytes once and allocates
+// only the strings it returns: decoding every context with encoding/json
+// cost more than all of a batch's queries.
+
+// Pointer is an artifact id named by a run's context.
+type Pointer struct {
+	// ID is the id named; valid only when Given and not Malformed.
+	ID int64
+	// Given: the context holds a non-null value under the pointer's key.
+	Given bool
+	// Malformed: the value is not a positive integer, so it names nothing.
+	Malformed bool
+}
+
+// Names reports whether p names artifact id.
+func (p Pointer) Names(id int64) bool { return p.Given && !p.Malformed && p.ID == id }
+
+// Reason is a reason object such as inventory.blocked_reason or
+// backup_schedule.skip_reason.
+type Reason struct {
+	// Set: the value is a non-empty string, or an object with a non-empty
+	// reason_code or message.
+	Set bool
+	// Code is its reason_code (or the string itself), as written; empty when
+	// there is none.
+	Code string
+}
+
+// Failures summarizes a run's failures list.
+type Failures struct {
+	Count int
+	// FirstCode is the code (or reason_code, error_code) of the first failure
+	// that has one.
+	FirstCode string
+}
+
+// jsonValue is the text of one JSON value without surrounding whitespace;
+// empty when absent.
+type jsonValue []byte
+
+// parseValue returns the one value of a JSON document.
+func parseValue(doc []byte) jsonValue {
+	i := skipSpace(doc, 0)
+	end := valueEnd(doc, i)
+	if end <= i {
+		return nil
+	}
+	return jsonValue(doc[i:end])
+}
+
+func (v jsonValue) is(first byte) bool { return len(v) > 0 && v[0] == first }
+
+// absent reports a missing value or null.
+func (v jsonValue) absent() bool { return len(v) == 0 || string(v) == "null" }
+
+// field returns the value of key in object v (the last one, as jsonb and
+// encoding/json keep), or nil.
+func (v jsonValue) field(key string) jsonValue {
+	var found jsonValue
+	for k, val := range v.members() {
+		if keyIs(k, key) {
+			found = val
+		}
+	}
+	return found
+}
+
+// members yields the quoted key and the value of each member of object v.
+func (v jsonValue) members() iter.Seq2[jsonValue, jsonValue] {
+	return func(yield func(jsonValue, jsonValue) bool) {
+		if !v.is('{') {
+			return
+		}
+		b := []byte(v)
+		i := skipSpace(b, 1)
+		for i < len(b) && b[i] == '"' {
+			keyEnd := stringEnd(b, i)
+			if keyEnd < 0 {
+				return
+			}
+			key := b[i:keyEnd]
+			i = skipSpace(b, keyEnd)
+			if i >= len(b) || b[i] != ':' {
+				return
+			}
+			start := skipSpace(b, i+1)
+			end := valueEnd(b, start)
+			if end <= start || !yield(key, b[start:end]) {
+				return
+			}
+			i = skipSpace(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+			}
+		}
+	}
+}
+
+// elements yields each element of array v.
+func (v jsonValue) elements() iter.Seq[jsonValue] {
+	return func(yield func(jsonValue) bool) {
+		if !v.is('[') {
+			return
+		}
+		b := []byte(v)
+		i := skipSpace(b, 1)
+		for i < len(b) && b[i] != ']' {
+			end := valueEnd(b, i)
+			if end <= i || !yield(b[i:end]) {
+				return
+			}
+			i = skipSpace(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+			}
+		}
+	}
+}
+
+// str returns the value of a JSON string.
+func (v jsonValue) str() (string, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", false
+	}
+	inner := v[1 : len(v)-1]
+	for _, c := range inner {
+		if c == '\\' {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return "", false
+			}
+			return s, true
+		}
+	}
+	return string(inner), true
+}
+
+// integer returns the value of a JSON number that is a whole number (so
+// 12, 12.0 and 1.2e1 alike, as JSON does not tell them apart).
+func (v jsonValue) integer() (int64, bool) {
+	b := []byte(v)
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' || n > (math.MaxInt64-9)/10 {
+			return v.wholeFloat()
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// wholeFloat reads a number with a fraction or exponent; it must be whole
+// and exact in a float64.
+func (v jsonValue) wholeFloat() (int64, bool) {
+	if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// keyIs compares a quoted key with want, unescaping only when needed.
+func keyIs(quoted jsonValue, want string) bool {
+	if len(quoted) != len(want)+2 {
+		for _, c := range quoted {
+			if c == '\\' {
+				s, ok := quoted.str()
+				return ok && s == want
+			}
+		}
+		return false
+	}
+	return string(quoted[1:len(quoted)-1]) == want
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index just past the value starting at b[i], or -1
+// when b ends first; it returns i for a delimiter, where no value starts.
+func valueEnd(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				if i = stringEnd(b, i); i < 0 {
+					return -1
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return -1
+	default:
+		for i < len(b) && !isDelimiter(b[i]) {
+			i++
+		}
+		return i
+	}
+}
+
+// stringEnd returns the index just past the string starting at b[i] ('"'),
+// or -1 when it is not closed.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+func isDelimiter(c byte) bool {
+	switch c {
+	case ',', ':', '{', '}', '[', ']', '"', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// readCount reads a non-negative integer; anything else reads as 0.
+func readCount(v jsonValue) int64 {
+	n, ok := v.integer()
+	if !ok || n < 0 {
+		return 0
+	}
+	return n
+}
+
+func readString(v jsonValue) string {
+	s, _ := v.str()
+	return s
+}
+
+func readPointer(v jsonValue) Pointer {
+	if v.absent() {
+		return Pointer{}
+	}
+	id, ok := v.integer()
+	if !ok || id <= 0 {
+		return Pointer{Given: true, Malformed: true}
+	}
+	return Pointer{ID: id, Given: true}
+}
+
+func readReason(v jsonValue) Reason {
+	if s, ok := v.str(); ok {
+		return Reason{Set: s != "", Code: s}
+	}
+	code, message := readString(v.field("reason_code")), readString(v.field("message"))
+	return Reason{Set: code != "" || message != "", Code: code}
+}
+
+func readFailures(raw []byte) Failures {
+	var f Failures
+	for item := range parseValue(raw).elements() {
+		f.Count++
+		if f.FirstCode != "" {
+			continue
+		}
+		for _, key := range [...]string{"code", "reason_code", "error_code"} {
+			if s := readString(item.field(key)); s != "" {
+				f.FirstCode = s
+				break
+			}
+		}
+	}
+	return f
+}

@@ -1,0 +1,97 @@
+package proof_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/proof/prooftest"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// TestProofWritesTouchOpenRuns covers migration 00002: every write of proof
+// tied to an open run moves the run's updated_at, so a reconciler that judged
+// it on older proof loses its guarded write; completed runs are untouched.
+func TestProofWritesTouchOpenRuns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	w := prooftest.NewWorld(t, pool)
+	open := func(typ string) repo.Run {
+		return prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: typ})
+	}
+	completed := func(typ string) repo.Run {
+		return prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: typ, Status: "completed", Outcome: "succeeded"})
+	}
+	updatedAt := func(r repo.Run) time.Time { return prooftest.Get(t, pool, w.WS, r.ID).UpdatedAt }
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		_, err := pool.Exec(ctx, sql, args...)
+		require.NoError(t, err, sql)
+	}
+	requireMoved := func(r repo.Run, before time.Time, what string) time.Time {
+		t.Helper()
+		after := updatedAt(r)
+		require.True(t, after.After(before), what)
+		return after
+	}
+
+	t.Run("inventory items", func(t *testing.T) {
+		run, done, next := open("inventory.sync"), completed("inventory.sync"), open("inventory.sync")
+		at, doneAt, nextAt := run.UpdatedAt, done.UpdatedAt, next.UpdatedAt
+		prooftest.Items(t, pool, w.WS, w.Env, run.ID, "a", 3)
+		prooftest.Items(t, pool, w.WS, w.Env, done.ID, "b", 3)
+		at = requireMoved(run, at, "insert")
+		require.Equal(t, doneAt, updatedAt(done), "a completed run is never touched")
+		exec(`UPDATE inventory_items SET last_seen_operation_run_id = $2 WHERE last_seen_operation_run_id = $1`, run.ID, next.ID)
+		at = requireMoved(run, at, "an item moving away changes the old run's proof")
+		nextAt = requireMoved(next, nextAt, "and the new run's")
+		exec(`DELETE FROM inventory_items WHERE last_seen_operation_run_id = $1`, next.ID)
+		requireMoved(next, nextAt, "delete")
+		require.Equal(t, at, updatedAt(run))
+	})
+	t.Run("baseline snapshots", func(t *testing.T) {
+		run, done := open("baseline.capture"), completed("baseline.capture")
+		at := run.UpdatedAt
+		id := prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile, Run: run.ID})
+		prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile, Run: done.ID})
+		at = requireMoved(run, at, "insert")
+		require.Equal(t, done.UpdatedAt, updatedAt(done))
+		exec(`UPDATE baseline_snapshots SET gap_count = 4 WHERE id = $1`, id)
+		at = requireMoved(run, at, "update")
+		exec(`DELETE FROM baseline_snapshots WHERE id = $1`, id)
+		requireMoved(run, at, "delete")
+	})
+	t.Run("backup sets and items", func(t *testing.T) {
+		run, done := open("backup.schedule.execute"), completed("backup.schedule.execute")
+		at := run.UpdatedAt
+		set := prooftest.InsertSet(t, pool, prooftest.Set{WS: w.WS, Env: w.Env, Run: run.ID, Expected: 2})
+		doneSet := prooftest.InsertSet(t, pool, prooftest.Set{WS: w.WS, Env: w.Env, Run: done.ID, Expected: 2})
+		at = requireMoved(run, at, "set insert")
+		prooftest.BackupItems(t, pool, set, "captured", "captured", 2)
+		prooftest.BackupItems(t, pool, doneSet, "captured", "captured", 2)
+		at = requireMoved(run, at, "item insert")
+		require.Equal(t, done.UpdatedAt, updatedAt(done))
+		exec(`UPDATE backup_items SET status = 'failed' WHERE backup_set_id = $1`, set)
+		at = requireMoved(run, at, "item update")
+		exec(`DELETE FROM backup_items WHERE backup_set_id = $1`, set)
+		at = requireMoved(run, at, "item delete")
+		exec(`UPDATE backup_sets SET status = 'failed' WHERE id = $1`, set)
+		requireMoved(run, at, "set update")
+	})
+	t.Run("one touch per statement", func(t *testing.T) {
+		run := open("inventory.sync")
+		tx, err := pool.Begin(ctx)
+		require.NoError(t, err)
+		defer tx.Rollback(ctx)
+		var before, after int64
+		countUpdates := `SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'operation_runs'`
+		require.NoError(t, tx.QueryRow(ctx, countUpdates).Scan(&before))
+		prooftest.Items(t, tx, w.WS, w.Env, run.ID, "a", 200)
+		require.NoError(t, tx.QueryRow(ctx, countUpdates).Scan(&after))
+		require.Equal(t, int64(1), after-before, "200 items in one statement touch their run once")
+	})
+}

@@ -1,0 +1,110 @@
+package reconcile
+
+import (
+	"strconv"
+
+	"github.com/runproof/runproof/internal/proof"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// baselineAdapter decides baseline.capture runs (CONTRACT §3) from the
+// snapshot they produced, their eligibility, gaps and failures.
+type baselineAdapter struct{}
+
+// Family implements Adapter.
+func (baselineAdapter) Family() string { return FamilyBaselineCapture }
+
+// Version implements Adapter.
+func (baselineAdapter) Version() string { return adapterBaseline }
+
+// Decide applies the baseline rules in order: a snapshot tied to the run out
+// of scope, two candidates without a pointer, then succeeded, partially
+// succeeded, blocked, failed, and proof.missing for anything else.
+func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
+	bp := p.Baseline
+	if bp == nil {
+		bp = &proof.BaselineProof{}
+	}
+	c := bp.Claims
+	res := resolve(c.SnapshotID, bp.Pointed, bp.Candidates, func(s *proof.Snapshot) (int64, bool, bool) {
+		return s.ID, s.InScope, s.InScope && pointerMatches(c.ProfileID, s.ProfileID) && ownedBy(s.RunID, run.ID)
+	})
+	gaps := c.GapCount
+	prf := map[string]any{
+		"candidates":          int64(len(res.inScope)),
+		"out_of_scope":        res.outOfScope,
+		"meta_fallback_count": c.MetaFallbackCount,
+		"failures":            int64(bp.Failures.Count),
+	}
+	if c.ProfileID.Given && !c.ProfileID.Malformed {
+		prf["baseline_profile_id"] = c.ProfileID.ID
+	}
+	if c.SnapshotID.Given && !c.SnapshotID.Malformed {
+		prf["snapshot_pointer"] = c.SnapshotID.ID
+	}
+	var links []Link
+	if s := res.found; s != nil {
+		gaps = max(gaps, s.GapCount)
+		prf["snapshot_id"], prf["item_count"] = s.ID, s.ItemCount
+		links = []Link{{Rel: RelBaselineSnapshot, ID: s.ID}}
+	}
+	prf["gaps"] = gaps
+
+	var d Decision
+	switch {
+	case res.state == resolvedOutOfScope:
+		d = notReconciled(ReasonScopeMismatch, "Baseline proof lies outside this run's scope: "+
+			plural(res.outOfScope, "snapshot", "snapshots")+" tied to this run "+belongs(res.outOfScope)+" to another workspace or environment.", prf, nil)
+	case res.state == resolvedAmbiguous:
+		for _, s := range res.inScope {
+			links = append(links, Link{Rel: RelBaselineSnapshot, ID: s.ID})
+		}
+		d = notReconciled(ReasonAmbiguous, "Baseline proof is ambiguous: "+strconv.Itoa(len(res.inScope))+
+			" snapshots were recorded for this run and its context names none of them.", prf, links)
+	case res.found != nil:
+		s := res.found
+		held := "snapshot " + strconv.FormatInt(s.ID, 10) + " holds " + plural(s.ItemCount, "item", "items") +
+			" with " + plural(gaps, "gap", "gaps") + " and " + plural(c.MetaFallbackCount, "metadata fallback", "metadata fallbacks") + "."
+		summary := map[string]int64{"snapshots": 1, "item_count": s.ItemCount, "gaps": gaps, "meta_fallback_count": c.MetaFallbackCount}
+		switch {
+		case gaps == 0 && c.MetaFallbackCount == 0:
+			d = finalized(OutcomeSucceeded, ReasonBaselineCaptured, "Baseline captured: "+held, prf, links, summary)
+		case gaps > 0:
+			d = finalized(OutcomePartiallySucceeded, ReasonBaselineGaps, "Baseline partly captured: "+held, prf, links, summary)
+		default:
+			d = finalized(OutcomePartiallySucceeded, ReasonBaselineMetaFallback, "Baseline partly captured: "+held, prf, links, summary)
+		}
+	case c.EligibilityBlocked:
+		d = finalized(OutcomeBlocked, ReasonBaselineBlocked, "Baseline capture blocked"+parenCode(c.EligibilityCode)+": "+
+			noSnapshot(c.SnapshotID, len(res.inScope))+".", prf, nil, map[string]int64{"snapshots": 0, "failures": int64(bp.Failures.Count)})
+	case bp.Failures.Count > 0:
+		d = finalized(OutcomeFailed, ReasonBaselineFailed, "Baseline capture failed: "+noSnapshot(c.SnapshotID, len(res.inScope))+
+			" and the run reported "+failures(bp.Failures)+".", prf, nil, map[string]int64{"snapshots": 0, "failures": int64(bp.Failures.Count)})
+	default:
+		d = notReconciled(ReasonMissing, "No baseline outcome can be proven: "+noSnapshot(c.SnapshotID, len(res.inScope))+
+			", eligibility is not blocked and 0 failures were reported.", prf, nil)
+	}
+	d.Adapter = a.Version()
+	return d
+}
+
+// noSnapshot says why there is no snapshot to use; candidates counts the
+// in-scope snapshots recorded for the run.
+func noSnapshot(ptr proof.Pointer, candidates int) string {
+	switch {
+	case ptr.Malformed:
+		return "the run names its snapshot with an unreadable id, so 0 snapshots could be used"
+	case ptr.Given:
+		return "snapshot " + strconv.FormatInt(ptr.ID, 10) + " named by the run is missing or not valid for it " +
+			"(another profile or run), so 0 snapshots could be used"
+	case candidates == 1:
+		return "the 1 snapshot recorded for this run is of another profile, so 0 snapshots could be used"
+	default:
+		return "0 snapshots were recorded for this run"
+	}
+}
+
+// failures formats a run's failures, e.g. "2 failures (graph_throttled)".
+func failures(f proof.Failures) string {
+	return plural(int64(f.Count), "failure", "failures") + parenCode(f.FirstCode)
+}

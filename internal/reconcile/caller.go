@@ -1,0 +1,94 @@
+package reconcile
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// Decisions made by the caller before or instead of an adapter.
+
+// alreadyTerminal reports a run that is completed: nothing to decide.
+func alreadyTerminal(run repo.Run) Decision {
+	o := Outcome(run.Outcome)
+	when := "already completed"
+	if run.CompletedAt != nil {
+		when += " at " + clockTime(*run.CompletedAt)
+	}
+	return Decision{Kind: DecisionAlreadyTerminal, Outcome: &o, ReasonCode: ReasonAlreadyTerminal,
+		Explanation: "Run " + strconv.FormatInt(run.ID, 10) + " " + when + " with outcome " + o.Label() + "; nothing was changed.",
+		Proof:       map[string]any{}, Links: []Link{}}
+}
+
+// unsupported reports a run of a family without an adapter.
+func unsupported(run repo.Run) Decision {
+	typ := "of type " + safeCode(run.Type)
+	if safeCode(run.Type) == unrecognizedCode {
+		typ = "of an unrecognized type"
+	}
+	return Decision{Kind: DecisionUnsupportedFamily, ReasonCode: ReasonUnsupported,
+		Explanation: "Run " + strconv.FormatInt(run.ID, 10) + " is " + typ +
+			", which has no proof adapter, so it is not decided from proof; once stale, the stale sweep closes it as failed.",
+		Proof: map[string]any{}, Links: []Link{}}
+}
+
+// notStale reports an open run that has not gone stale at now.
+func notStale(run repo.Run, s Staleness, now time.Time) Decision {
+	var age, after time.Duration
+	var msg string
+	if run.Status == StatusQueued {
+		age, after = now.Sub(run.CreatedAt), s.Queued
+		msg = "it was queued " + minutes(age) + " ago and queued runs go stale after " + minutes(after)
+	} else {
+		age, after = now.Sub(lastActivity(run)), s.RunningAfter(run.Type)
+		msg = "it last showed activity " + minutes(age) + " ago and running " + safeCode(Canonical(run.Type)) +
+			" runs go stale after " + minutes(after)
+	}
+	return Decision{Kind: DecisionNotStale, ReasonCode: ReasonNotStale,
+		Explanation: "Run " + strconv.FormatInt(run.ID, 10) + " is not stale: " + msg + "; nothing was changed.",
+		Proof:       map[string]any{"age_seconds": int64(age / time.Second), "stale_after_seconds": int64(after / time.Second)},
+		Links:       []Link{}}
+}
+
+// StalePath is the generic stale decision (CONTRACT §5) for a stale run that
+// no adapter can finalize: d is nil for an unsupported family, or the
+// adapter's not_reconciled decision. The result finalizes the run as failed
+// with reason run.stale (or the adapter's reason code), an explanation that
+// no proof of completed work was found (keeping the adapter's reason), the
+// adapter's proof and links, and adapter "generic/v1". A finalized d is
+// returned unchanged. It never fails.
+func StalePath(d *Decision, run repo.Run) Decision {
+	if d != nil && d.Kind == DecisionFinalized {
+		return *d
+	}
+	reason := ReasonStale
+	explanation := "No proof of completed work was found, so stale run " + strconv.FormatInt(run.ID, 10) +
+		" was closed as failed; it last showed activity at " + clockTime(lastActivity(run)) + "."
+	prf := map[string]any{}
+	links := []Link{}
+	if d != nil && d.Kind == DecisionNotReconciled {
+		reason = d.ReasonCode
+		explanation = "No proof of completed work was found, so the stale run was closed as failed: " +
+			lowerFirst(d.Explanation) + "."
+		for k, v := range d.Proof {
+			prf[k] = v
+		}
+		links = append(links, d.Links...)
+	}
+	o := OutcomeFailed
+	return Decision{Kind: DecisionFinalized, Outcome: &o, ReasonCode: reason, Explanation: explanation,
+		Proof: prf, Links: links, Adapter: adapterGeneric, Summary: map[string]int64{}}
+}
+
+// lastActivity is coalesce(last_heartbeat_at, started_at, created_at).
+func lastActivity(run repo.Run) time.Time {
+	switch {
+	case run.LastHeartbeatAt != nil:
+		return *run.LastHeartbeatAt
+	case run.StartedAt != nil:
+		return *run.StartedAt
+	default:
+		return run.CreatedAt
+	}
+}

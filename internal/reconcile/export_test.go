@@ -1,0 +1,13 @@
+package reconcile
+
+import (
+	"context"
+
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// SetBeforeWrite installs a hook that runs between a manual decision and its
+// write, so tests can inject a late proof write or a racing completion.
+func SetBeforeWrite(r *Reconciler, f func(ctx context.Context, run repo.Run, d Decision)) {
+	r.beforeWrite = f
+}

@@ -1,0 +1,85 @@
+package reconcile
+
+// FamilyInfo describes a run family for GET /reconciliation/families. The
+// caller adds the running stale threshold (Staleness.RunningAfter).
+type FamilyInfo struct {
+	// Family is the canonical type.
+	Family string `json:"family"`
+	// Aliases are the legacy type strings normalized to Family.
+	Aliases []string `json:"aliases"`
+	// Supported: an adapter decides the family from proof.
+	Supported bool `json:"supported"`
+	// Adapter is the adapter's version, "" when unsupported.
+	Adapter string `json:"adapter"`
+	// Rules are the decision rules in the order they are checked.
+	Rules []Rule `json:"rules"`
+}
+
+// Rule is one decision rule: the outcome it leads to (or not_reconciled)
+// and an operator sentence.
+type Rule struct {
+	Outcome string `json:"outcome"`
+	Rule    string `json:"rule"`
+}
+
+// Families known by name but without an adapter (CONTRACT §2).
+const (
+	FamilyPolicySync         = "policy.sync"
+	FamilyBackupSetUpdate    = "backup_set.update"
+	FamilyRestoreExecute     = "restore.execute"
+	FamilyReviewPackGenerate = "review_pack.generate"
+)
+
+const notReconciledName = string(DecisionNotReconciled)
+
+// Families lists the supported families and the named unsupported ones with
+// their rules (CONTRACT §3), for the families endpoint. It returns fresh
+// slices on every call; it never fails.
+func Families() []FamilyInfo {
+	out := []FamilyInfo{
+		supported(inventoryAdapter{}, []Rule{
+			{notReconciledName, "Any inventory item last seen by the run outside its workspace or environment: proof.scope_mismatch."},
+			{notReconciledName, "Succeeded types claim items but no item in scope was last seen by the run: proof.unverified."},
+			{string(OutcomeSucceeded), "Every attempted policy type succeeded."},
+			{string(OutcomePartiallySucceeded), "At least one attempted type succeeded and at least one failed, was skipped or blocked, or has no coverage entry."},
+			{string(OutcomeBlocked), "No type succeeded, and a blocked reason is set or every attempted type was skipped or blocked with a reason code."},
+			{string(OutcomeFailed), "No type succeeded and at least one attempted type failed."},
+			{notReconciledName, "Anything else, such as no inventory progress or no attempted types: proof.missing."},
+		}),
+		supported(baselineAdapter{}, []Rule{
+			{notReconciledName, "A snapshot named by the run or recorded for it lies in another workspace or environment: proof.scope_mismatch."},
+			{notReconciledName, "The run names no snapshot and two or more were recorded for it: proof.ambiguous."},
+			{string(OutcomeSucceeded), "A valid snapshot exists with 0 gaps and 0 metadata fallbacks."},
+			{string(OutcomePartiallySucceeded), "A valid snapshot exists with gaps or metadata fallbacks (gaps are the larger of the snapshot's and the run's count)."},
+			{string(OutcomeBlocked), "No valid snapshot and the run's eligibility is blocked."},
+			{string(OutcomeFailed), "No valid snapshot and the run reported failures."},
+			{notReconciledName, "Anything else: proof.missing."},
+		}),
+		supported(backupAdapter{}, []Rule{
+			{notReconciledName, "A backup set named by the run or recorded for it lies in another workspace or environment: proof.scope_mismatch."},
+			{notReconciledName, "The run names no backup set and two or more were recorded for it: proof.ambiguous."},
+			{string(OutcomeSucceeded), "Every expected item was captured with its assignments, none failed, and the set expected items or completed."},
+			{string(OutcomePartiallySucceeded), "At least one item was captured, and items failed, fell short of the expected count or lack assignments."},
+			{string(OutcomeBlocked), "Nothing was captured and the schedule recorded a skip reason."},
+			{string(OutcomeFailed), "Nothing was captured, and items failed or the run reported failures."},
+			{notReconciledName, "Anything else: proof.missing or proof.inconsistent."},
+		}),
+	}
+	for _, f := range []string{FamilyPolicySync, FamilyBackupSetUpdate, FamilyRestoreExecute, FamilyReviewPackGenerate} {
+		out = append(out, FamilyInfo{Family: f, Aliases: []string{}, Rules: []Rule{
+			{notReconciledName, "No adapter decides this family from proof: family.unsupported; a reconcile request never finalizes it."},
+			{string(OutcomeFailed), "Once stale, the stale sweep closes the run as failed because no proof of completed work exists: run.stale."},
+		}})
+	}
+	return out
+}
+
+func supported(a Adapter, rules []Rule) FamilyInfo {
+	aliases := []string{}
+	for _, t := range TypesOf(a.Family()) {
+		if t != a.Family() {
+			aliases = append(aliases, t)
+		}
+	}
+	return FamilyInfo{Family: a.Family(), Aliases: aliases, Supported: true, Adapter: a.Version(), Rules: rules}
+}

@@ -1,0 +1,146 @@
+package reconcile_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/proof/prooftest"
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// familyCase is one proof situation of CONTRACT §3 and the decision it must get.
+type familyCase struct {
+	name  string
+	setup func(s scene) repo.Run
+	kind  reconcile.DecisionKind
+	// outcome is set for finalized decisions only.
+	outcome reconcile.Outcome
+	reason  string
+	// says are parts the explanation must contain; exact, when set, is all of it.
+	says  []string
+	exact string
+	// links are the relations of the expected links, in order.
+	links []string
+}
+
+// runFamily checks every case three ways: decided together in one batch (as
+// the sweeper does), alone, and through the manual Reconcile path, which
+// must write exactly the finalized ones. Then every alias of the family must
+// decide each case exactly as the canonical type does.
+func runFamily(t *testing.T, family string, cases []familyCase) {
+	t.Helper()
+	ctx := context.Background()
+	b := setup(t)
+	runs := make([]repo.Run, len(cases))
+	for i, c := range cases {
+		runs[i] = c.setup(scene{t: t, b: b, typ: family})
+	}
+	batch, err := reconcile.DecideBatch(ctx, b.pool, runs)
+	require.NoError(t, err)
+	require.Len(t, batch, len(cases))
+
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			d := batch[i]
+			require.Equal(t, c.kind, d.Kind, d.Explanation)
+			require.Equal(t, c.reason, d.ReasonCode, d.Explanation)
+			if c.outcome == "" {
+				require.Nil(t, d.Outcome)
+			} else {
+				require.NotNil(t, d.Outcome)
+				require.Equal(t, c.outcome, *d.Outcome)
+			}
+			requireCalmSentence(t, d)
+			if c.exact != "" {
+				require.Equal(t, c.exact, d.Explanation)
+			}
+			for _, part := range c.says {
+				require.Contains(t, d.Explanation, part)
+			}
+			rels := []string{}
+			for _, l := range d.Links {
+				rels = append(rels, l.Rel)
+			}
+			require.Equal(t, append([]string{}, c.links...), rels)
+			require.Equal(t, family+"/v1", d.Adapter)
+
+			alone, err := reconcile.DecideBatch(ctx, b.pool, runs[i:i+1])
+			require.NoError(t, err)
+			require.Equal(t, d, alone[0], "a batch decides each run as if it were alone")
+
+			res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: runs[i].ID, Actor: "alice", Note: c.name})
+			require.NoError(t, err)
+			require.Equal(t, d.Kind, res.Decision.Kind)
+			require.Equal(t, d.ReasonCode, res.Decision.ReasonCode)
+			after := prooftest.Get(t, b.pool, b.w.WS, runs[i].ID)
+			require.Equal(t, after, res.Run)
+			if c.kind != reconcile.DecisionFinalized {
+				require.False(t, res.Applied)
+				require.Equal(t, runs[i], after, "not_reconciled never writes")
+				return
+			}
+			require.True(t, res.Applied)
+			require.Equal(t, "completed", after.Status)
+			require.Equal(t, string(c.outcome), after.Outcome)
+			var stored struct {
+				Reconciliation repo.Reconciliation `json:"reconciliation"`
+			}
+			require.NoError(t, json.Unmarshal(after.Context, &stored))
+			rec := stored.Reconciliation
+			require.Equal(t, "finalized", rec.Decision)
+			require.Equal(t, string(c.outcome), rec.Outcome)
+			require.Equal(t, c.reason, rec.ReasonCode)
+			require.Equal(t, d.Explanation, rec.Explanation)
+			require.Equal(t, "manual", rec.Source)
+			require.Equal(t, "alice", rec.Actor)
+			require.Equal(t, family+"/v1", rec.Adapter)
+			require.Equal(t, "running", rec.PreviousStatus)
+			require.Equal(t, c.name, rec.Note)
+			require.Len(t, rec.Links, len(d.Links))
+			var summary map[string]int64
+			require.NoError(t, json.Unmarshal(after.SummaryCounts, &summary))
+			require.Equal(t, d.Summary, summary)
+		})
+	}
+
+	for _, alias := range reconcile.TypesOf(family) {
+		if alias == family {
+			continue
+		}
+		t.Run("alias "+alias, func(t *testing.T) {
+			t.Parallel()
+			aliased := make([]repo.Run, len(cases))
+			for i, c := range cases {
+				aliased[i] = c.setup(scene{t: t, b: b, typ: alias})
+			}
+			got, err := reconcile.DecideBatch(ctx, b.pool, aliased)
+			require.NoError(t, err)
+			for i, c := range cases {
+				require.Equal(t, batch[i].Kind, got[i].Kind, c.name)
+				require.Equal(t, batch[i].Outcome, got[i].Outcome, c.name)
+				require.Equal(t, batch[i].ReasonCode, got[i].ReasonCode, c.name)
+				require.Equal(t, batch[i].Adapter, got[i].Adapter, c.name)
+				require.Equal(t, withoutIDs(batch[i].Explanation), withoutIDs(got[i].Explanation), c.name)
+			}
+		})
+	}
+}
+
+// withoutIDs masks the artifact ids in an explanation, which differ between
+// two runs of the same case.
+func withoutIDs(s string) string {
+	for _, word := range []string{"snapshot ", "backup set "} {
+		parts := strings.Split(s, word)
+		for i := 1; i < len(parts); i++ {
+			parts[i] = strings.TrimLeft(parts[i], "0123456789")
+		}
+		s = strings.Join(parts, word+"#")
+	}
+	return s
+}

@@ -1,0 +1,131 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// ErrConflict is returned by Reconcile when the run kept changing under the
+// decision (heartbeats, proof writes) for every attempt; the caller may retry.
+var ErrConflict = errors.New("run kept changing while it was being reconciled")
+
+// maxAttempts bounds how often Reconcile judges a run that changed under it.
+const maxAttempts = 3
+
+// Reconciler decides and finalizes single runs on request (the manual path
+// of POST .../reconcile), with the same adapters and write path as the sweeper.
+type Reconciler struct {
+	pool      *pgxpool.Pool
+	staleness Staleness
+	now       func() time.Time
+	// beforeWrite, when set (by tests only), runs between the decision and
+	// its write, to inject a late proof write.
+	beforeWrite func(ctx context.Context, run repo.Run, d Decision)
+}
+
+// NewReconciler returns a Reconciler on pool that judges staleness with
+// staleness and takes time from now (time.Now when nil).
+func NewReconciler(pool *pgxpool.Pool, staleness Staleness, now func() time.Time) *Reconciler {
+	if now == nil {
+		now = time.Now
+	}
+	return &Reconciler{pool: pool, staleness: staleness, now: now}
+}
+
+// Request asks to reconcile run RunID of workspace WorkspaceID.
+type Request struct {
+	WorkspaceID int64
+	RunID       int64
+	// DryRun evaluates and never writes.
+	DryRun bool
+	// Note is recorded with a finalization.
+	Note string
+	// Actor is the JWT subject, recorded with a finalization.
+	Actor string
+}
+
+// Result is what Reconcile concluded and did.
+type Result struct {
+	Decision Decision
+	// Applied: this call finalized the run.
+	Applied bool
+	DryRun  bool
+	// Run is the run as it is after the call.
+	Run repo.Run
+}
+
+// Reconcile is the manual path (source "manual"). A completed run yields
+// already_terminal; a run that is not stale yields not_stale (a dry run
+// still evaluates its adapter); an unsupported family yields
+// unsupported_family and is never finalized here. Otherwise the run's proof
+// is loaded and decided, and a finalized decision is written (unless dry
+// run) through the guarded single write path. When the run changed under the
+// decision it is judged again, up to 3 attempts in all; when it completed
+// meanwhile the result is already_terminal with Applied false. Repeating a
+// call is safe. Errors: repo.ErrNotFound when the run is not in the
+// workspace (or disappears), ErrConflict after 3 lost attempts, and
+// database errors.
+func (r *Reconciler) Reconcile(ctx context.Context, req Request) (Result, error) {
+	for range maxAttempts {
+		res, again, err := r.attempt(ctx, req)
+		if err != nil || !again {
+			return res, err
+		}
+	}
+	return Result{}, ErrConflict
+}
+
+// attempt judges the run once; again reports that the write lost its guard
+// to a change of the still-open run.
+func (r *Reconciler) attempt(ctx context.Context, req Request) (res Result, again bool, err error) {
+	run, err := repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	res = Result{DryRun: req.DryRun, Run: run}
+	now := r.now()
+	if run.Status == StatusCompleted {
+		res.Decision = alreadyTerminal(run)
+		return res, false, nil
+	}
+	if !req.DryRun && !r.staleness.IsStale(run.Type, run.Status, run.CreatedAt, run.StartedAt, run.LastHeartbeatAt, now) {
+		res.Decision = notStale(run, r.staleness, now)
+		return res, false, nil
+	}
+	decisions, err := DecideBatch(ctx, r.pool, []repo.Run{run})
+	if err != nil {
+		return Result{}, false, err
+	}
+	res.Decision = decisions[0]
+	if req.DryRun || res.Decision.Kind != DecisionFinalized {
+		return res, false, nil
+	}
+	if r.beforeWrite != nil {
+		r.beforeWrite(ctx, run, res.Decision)
+	}
+	written, err := FinalizeBatch(ctx, r.pool, now, []Finalization{{
+		Run: run, Decision: res.Decision, Source: SourceManual, Actor: req.Actor, Note: req.Note,
+	}})
+	if err != nil {
+		return Result{}, false, err
+	}
+	switch w := written[0]; w.Status {
+	case repo.FinalizeWritten:
+		res.Applied = true
+		if res.Run, err = repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID); err != nil {
+			return Result{}, false, err
+		}
+	case repo.FinalizeAlreadyCompleted:
+		res.Decision, res.Run = alreadyTerminal(w.Run), w.Run
+	case repo.FinalizeChanged:
+		return Result{}, true, nil
+	default:
+		return Result{}, false, repo.ErrNotFound
+	}
+	return res, false, nil
+}

@@ -1,0 +1,43 @@
+package reconcile
+
+import (
+	"github.com/runproof/runproof/internal/proof"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// Adapter decides the terminal outcome of one family's runs from loaded
+// proof. It is pure: it never writes and never fails; proof it cannot use
+// yields a not_reconciled decision.
+type Adapter interface {
+	// Family is the canonical family, e.g. "inventory.sync".
+	Family() string
+	// Version names the rules, e.g. "inventory.sync/v1"; it is recorded
+	// with every finalization.
+	Version() string
+	// Decide returns finalized (with an outcome) or not_reconciled.
+	Decide(run repo.Run, p proof.Proof) Decision
+}
+
+// registered is a supported family: its adapter and the proof it reads.
+type registered struct {
+	adapter Adapter
+	kind    proof.Kind
+}
+
+var registry = map[string]registered{
+	FamilyInventorySync:         {inventoryAdapter{}, proof.KindInventory},
+	FamilyBaselineCapture:       {baselineAdapter{}, proof.KindBaseline},
+	FamilyBackupScheduleExecute: {backupAdapter{}, proof.KindBackup},
+}
+
+// AdapterFor returns the adapter of a run type, aliases normalized first; ok
+// is false for every family without one (unsupported_family).
+func AdapterFor(runType string) (Adapter, bool) {
+	r, ok := registry[Canonical(runType)]
+	return r.adapter, ok
+}
+
+// proofKind returns the proof a run type needs (KindNone when unsupported).
+func proofKind(runType string) proof.Kind {
+	return registry[Canonical(runType)].kind
+}

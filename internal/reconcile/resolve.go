@@ -1,0 +1,90 @@
+package reconcile
+
+import "github.com/runproof/runproof/internal/proof"
+
+// resolveState is what the artifact rules of CONTRACT §3 found for a run
+// that produces one artifact (a baseline snapshot, a backup set).
+type resolveState int
+
+const (
+	// resolvedNone: no valid artifact (none recorded, or the pointer names
+	// none that is valid: missing, malformed, another profile or schedule,
+	// another run).
+	resolvedNone resolveState = iota
+	// resolvedFound: the one artifact the decision may use.
+	resolvedFound
+	// resolvedOutOfScope: an artifact tied to the run lies in another
+	// workspace or environment; fail closed.
+	resolvedOutOfScope
+	// resolvedAmbiguous: no pointer and two or more in-scope candidates.
+	resolvedAmbiguous
+)
+
+// resolution is the outcome of resolve, with the figures for the proof.
+type resolution[T any] struct {
+	state resolveState
+	found *T
+	// outOfScope counts distinct artifacts tied to the run outside its scope.
+	outOfScope int64
+	// inScope are the in-scope candidates (operation_run_id = run).
+	inScope []*T
+}
+
+// artifactInfo reads what resolve needs from an artifact: its id, whether
+// it lies in the run's scope, and whether it is valid for the run (same
+// profile or schedule when one is named, run NULL or this run).
+type artifactInfo[T any] func(a *T) (id int64, inScope, valid bool)
+
+// resolve applies the artifact rules in their fail-closed order: anything
+// out of scope first, then the pointer when there is one, else the single
+// in-scope candidate (two or more are ambiguous).
+func resolve[T any](ptr proof.Pointer, pointed *T, candidates []T, info artifactInfo[T]) resolution[T] {
+	var res resolution[T]
+	var pointedID int64
+	if pointed != nil {
+		id, in, _ := info(pointed)
+		pointedID = id
+		if !in {
+			res.outOfScope++
+		}
+	}
+	for i := range candidates {
+		id, in, _ := info(&candidates[i])
+		switch {
+		case in:
+			res.inScope = append(res.inScope, &candidates[i])
+		case id != pointedID:
+			res.outOfScope++
+		}
+	}
+	switch {
+	case res.outOfScope > 0:
+		res.state = resolvedOutOfScope
+	case ptr.Given:
+		if pointed != nil && !ptr.Malformed {
+			if _, _, valid := info(pointed); valid {
+				res.state, res.found = resolvedFound, pointed
+			}
+		}
+	case len(res.inScope) > 1:
+		res.state = resolvedAmbiguous
+	case len(res.inScope) == 1:
+		if _, _, valid := info(res.inScope[0]); valid {
+			res.state, res.found = resolvedFound, res.inScope[0]
+		}
+	}
+	return res
+}
+
+// pointerMatches reports whether an artifact's parent (profile, schedule)
+// fits what the run names: anything when it names none, the same id when it
+// names one, nothing when the name is malformed.
+func pointerMatches(p proof.Pointer, parentID int64) bool {
+	return !p.Given || p.Names(parentID)
+}
+
+// ownedBy reports whether an artifact's operation_run_id (0 for NULL)
+// allows run to use it.
+func ownedBy(artifactRunID, runID int64) bool {
+	return artifactRunID == 0 || artifactRunID == runID
+}

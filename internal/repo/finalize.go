@@ -1,0 +1,210 @@
+package repo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Reconciliation is the record runproof stores in context.reconciliation
+// when it finalizes a run (CONTRACT §4). Readers of a run's context can
+// decode the object back into this type.
+type Reconciliation struct {
+	Decision       string         `json:"decision"`
+	Outcome        string         `json:"outcome"`
+	ReasonCode     string         `json:"reason_code"`
+	Explanation    string         `json:"explanation"`
+	Proof          map[string]any `json:"proof"`
+	Links          []ArtifactLink `json:"links"`
+	Source         string         `json:"source"`
+	Actor          string         `json:"actor"`
+	Adapter        string         `json:"adapter"`
+	PreviousStatus string         `json:"previous_status"`
+	ReconciledAt   time.Time      `json:"reconciled_at"`
+	Note           string         `json:"note,omitempty"`
+}
+
+// ArtifactLink names an in-scope artifact a reconciliation relied on, such
+// as {"rel": "backup_set", "id": 55}.
+type ArtifactLink struct {
+	Rel string `json:"rel"`
+	ID  int64  `json:"id"`
+}
+
+// FinalizeParams is one guarded finalization: complete run RunID with
+// Outcome, but only if it is still open and its updated_at is still
+// SeenUpdatedAt, the state the decision was made on.
+type FinalizeParams struct {
+	RunID         int64
+	SeenUpdatedAt time.Time
+	// Outcome is a terminal outcome (succeeded, partially_succeeded, blocked,
+	// failed or cancelled); the schema rejects anything else.
+	Outcome string
+	// CompletedAt becomes completed_at.
+	CompletedAt time.Time
+	// SummaryCounts is merged over the run's summary_counts (its keys win).
+	SummaryCounts map[string]int64
+	// Reconciliation becomes context.reconciliation.
+	Reconciliation Reconciliation
+}
+
+// FinalizeStatus says what a guarded finalization found.
+type FinalizeStatus int
+
+const (
+	// FinalizeWritten: this call completed the run.
+	FinalizeWritten FinalizeStatus = iota + 1
+	// FinalizeAlreadyCompleted: the run was completed by someone else (its
+	// job, another reconciler); nothing was written.
+	FinalizeAlreadyCompleted
+	// FinalizeChanged: the run is still open but changed since it was read
+	// (heartbeat, context or a proof write); judge it again.
+	FinalizeChanged
+	// FinalizeGone: the run no longer exists.
+	FinalizeGone
+)
+
+// FinalizeResult is the fate of one FinalizeParams. Run is the current row
+// when nothing was written (zero when the run is gone, or when it was
+// written: the sweeper writes thousands and needs none of them back, so a
+// caller that wants the written row reads it).
+type FinalizeResult struct {
+	RunID  int64
+	Status FinalizeStatus
+	Run    Run
+}
+
+// RunFinalize is RunFinalizeBatch for one run. Losing the guard is a result,
+// not an error; errors are database or encoding failures.
+func RunFinalize(ctx context.Context, db DBTX, p FinalizeParams) (FinalizeResult, error) {
+	res, err := RunFinalizeBatch(ctx, db, []FinalizeParams{p})
+	if err != nil {
+		return FinalizeResult{}, err
+	}
+	return res[0], nil
+}
+
+// finalizeSQL is the only statement that writes a run's lifecycle state. Each
+// row is written only while it is open and unchanged since it was judged.
+const finalizeSQL = `WITH v AS (
+		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[])
+			AS v(id, seen, outcome, completed_at, summary, rec)
+	), u AS (
+		UPDATE operation_runs r SET
+			status = 'completed',
+			outcome = v.outcome,
+			completed_at = v.completed_at,
+			summary_counts = r.summary_counts || v.summary,
+			context = jsonb_set(r.context, '{reconciliation}', v.rec)
+		FROM v
+		WHERE r.id = v.id AND r.status <> 'completed' AND r.updated_at = v.seen
+		RETURNING r.id
+	)
+	SELECT id FROM u`
+
+// RunFinalizeBatch is the single write path of run lifecycle state: one
+// UPDATE completes every run whose guard (still open, updated_at unchanged)
+// holds, writing status, outcome, completed_at, summary_counts and
+// context.reconciliation together. It returns one result per param, in
+// order; runs that were not written are read once more to tell
+// FinalizeAlreadyCompleted, FinalizeChanged and FinalizeGone apart. It
+// returns an error for a run id given twice, an encoding failure or a
+// database error; on a database error nothing is known to be written unless
+// the caller's transaction commits.
+func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]FinalizeResult, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	n := len(ps)
+	ids := make([]int64, n)
+	seen := make([]time.Time, n)
+	outcomes := make([]string, n)
+	completed := make([]time.Time, n)
+	summaries := make([]string, n)
+	recs := make([]string, n)
+	index := make(map[int64]int, n)
+	for i, p := range ps {
+		if _, dup := index[p.RunID]; dup {
+			return nil, fmt.Errorf("finalize: run %d given twice", p.RunID)
+		}
+		index[p.RunID] = i
+		summary, err := json.Marshal(nonNilCounts(p.SummaryCounts))
+		if err != nil {
+			return nil, fmt.Errorf("finalize run %d: encode summary: %w", p.RunID, err)
+		}
+		rec, err := json.Marshal(p.Reconciliation)
+		if err != nil {
+			return nil, fmt.Errorf("finalize run %d: encode reconciliation: %w", p.RunID, err)
+		}
+		ids[i], seen[i], outcomes[i], completed[i] = p.RunID, p.SeenUpdatedAt, p.Outcome, p.CompletedAt
+		summaries[i], recs[i] = string(summary), string(rec)
+	}
+
+	out := make([]FinalizeResult, n)
+	rows, err := db.Query(ctx, finalizeSQL, ids, seen, outcomes, completed, summaries, recs)
+	if err != nil {
+		return nil, fmt.Errorf("finalize runs: %w", err)
+	}
+	written := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[index[id]] = FinalizeResult{RunID: id, Status: FinalizeWritten}
+		written++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("finalize runs: %w", err)
+	}
+	if written == n {
+		return out, nil
+	}
+	if err := classifyUnwritten(ctx, db, ids, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// classifyUnwritten reads the runs a finalization did not write, in a fresh
+// statement so that it sees what beat the guard, and fills their results.
+func classifyUnwritten(ctx context.Context, db DBTX, ids []int64, out []FinalizeResult) error {
+	var missing []int64
+	index := make(map[int64]int)
+	for i, id := range ids {
+		if out[i].Status == 0 {
+			missing = append(missing, id)
+			index[id] = i
+			out[i] = FinalizeResult{RunID: id, Status: FinalizeGone}
+		}
+	}
+	rows, err := db.Query(ctx, `SELECT `+runColumns+` FROM `+runFrom+` WHERE r.id = ANY($1)`, missing)
+	if err != nil {
+		return fmt.Errorf("finalize runs: read back: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return err
+		}
+		status := FinalizeChanged
+		if r.Status == "completed" {
+			status = FinalizeAlreadyCompleted
+		}
+		out[index[r.ID]] = FinalizeResult{RunID: r.ID, Status: status, Run: r}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("finalize runs: read back: %w", err)
+	}
+	return nil
+}
+
+func nonNilCounts(m map[string]int64) map[string]int64 {
+	if m == nil {
+		return map[string]int64{}
+	}
+	return m
+}

@@ -1,0 +1,36 @@
+package repo
+
+import "context"
+
+// RunGetForMemberParams names a run as one workspace member asks for it.
+type RunGetForMemberParams struct {
+	WorkspaceID int64
+	Subject     string
+	RunID       int64
+	// Diagnostics also selects the raw context and failures.
+	Diagnostics bool
+}
+
+// RunGetForMember returns the caller's membership and the run in one round
+// trip. It returns ErrNotFound alike when the subject is not a member of the
+// workspace (or the workspace does not exist), when the run does not exist or
+// belongs to another workspace, and when the run's environment is not granted
+// to a member without all_environments (a run with no environment is visible
+// only to those), so that callers cannot tell these cases apart.
+func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Member, RunView, error) {
+	m := Member{WorkspaceID: p.WorkspaceID, Subject: p.Subject}
+	row := db.QueryRow(ctx, `SELECT `+runViewColumns(p.Diagnostics)+`, m.role, m.all_environments
+		FROM `+runFrom+`
+		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
+		WHERE r.workspace_id = $1 AND r.id = $3
+		  AND (m.all_environments OR EXISTS (
+			SELECT 1 FROM member_environment_grants g
+			WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
+			  AND g.managed_environment_id = r.managed_environment_id))`,
+		p.WorkspaceID, p.Subject, p.RunID)
+	var run RunView
+	if err := row.Scan(append(runViewDest(nil, &run, p.Diagnostics), &m.Role, &m.AllEnvironments)...); err != nil {
+		return Member{}, RunView{}, scanError(err)
+	}
+	return m, run, nil
+}

@@ -1,0 +1,127 @@
+package sweep_test
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/proof/prooftest"
+	"github.com/runproof/runproof/internal/sweep"
+)
+
+// floorSQL finalizes one keyset batch of a workspace's open runs without
+// reading any proof: the fastest a sweep could possibly go. It returns how
+// many runs it finalized and the last id.
+const floorSQL = `WITH batch AS (
+		SELECT id FROM operation_runs WHERE workspace_id = $1 AND status <> 'completed' AND id > $3
+		ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
+	done AS (
+		UPDATE operation_runs r SET status = 'completed', outcome = 'failed', completed_at = now()
+		FROM batch WHERE r.id = batch.id RETURNING r.id)
+	SELECT count(*), coalesce(max(id), 0) FROM done`
+
+// BenchmarkSweep seeds BENCH_SWEEP_RUNS (default 100,000) stale runs of mixed
+// families with realistic proof (90% supported families, 10% policy.sync)
+// and times one sweep over them; in the same run it times the floor, a raw
+// batched UPDATE of as many stale runs of another workspace. Run it with
+// -benchtime=1x (make bench-sweep).
+func BenchmarkSweep(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("BENCH_SWEEP_RUNS")); err == nil && v > 0 {
+		n = v
+	}
+	const batch = 1000
+	ctx := context.Background()
+	_, url := dbtest.NewWithURL(b)
+	pool, counter := prooftest.CountingPool(b, url)
+
+	b.StopTimer()
+	for range b.N {
+		swept := prooftest.NewWorld(b, pool)
+		supported := n * 9 / 10
+		prooftest.SeedMixed(b, pool, swept, supported)
+		_, err := pool.Exec(ctx, `INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, created_at, started_at)
+			SELECT $1, $2, 'policy.sync', 'running', now() - interval '5 hours', now() - interval '5 hours'
+			FROM generate_series(1, $3::int)`, swept.WS, swept.Env, n-supported)
+		require.NoError(b, err)
+		floorWorld := prooftest.NewWorld(b, pool)
+		_, err = pool.Exec(ctx, `INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, created_at, started_at)
+			SELECT $1, $2, 'inventory.sync', 'running', now() - interval '5 hours', now() - interval '5 hours'
+			FROM generate_series(1, $3::int)`, floorWorld.WS, floorWorld.Env, n)
+		require.NoError(b, err)
+		_, err = pool.Exec(ctx, `VACUUM ANALYZE`)
+		require.NoError(b, err)
+
+		s, err := sweep.New(pool, sweep.Config{BatchSize: batch})
+		require.NoError(b, err)
+		peak := watchHeap()
+		counter.Reset()
+		b.StartTimer()
+		start := time.Now()
+		res, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &swept.WS})
+		sweepTook := time.Since(start)
+		b.StopTimer()
+		peakHeap := peak()
+		require.NoError(b, err)
+		require.Equal(b, n, res.Finalized)
+		queries, trips := counter.Queries(), counter.RoundTrips()
+
+		start = time.Now()
+		floorRows := 0
+		for lastID := int64(0); ; {
+			var rows int
+			require.NoError(b, pool.QueryRow(ctx, floorSQL, floorWorld.WS, batch, lastID).Scan(&rows, &lastID))
+			if rows == 0 {
+				break
+			}
+			floorRows += rows
+		}
+		floorTook := time.Since(start)
+		require.Equal(b, n, floorRows)
+
+		sweepRate := float64(n) / sweepTook.Seconds()
+		floorRate := float64(n) / floorTook.Seconds()
+		b.ReportMetric(sweepRate, "sweep-runs/s")
+		b.ReportMetric(floorRate, "floor-runs/s")
+		b.ReportMetric(sweepRate/floorRate, "ratio")
+		b.ReportMetric(float64(queries)/float64(res.Batches), "queries/batch")
+		b.ReportMetric(float64(trips)/float64(res.Batches), "roundtrips/batch")
+		b.ReportMetric(float64(peakHeap)/(1<<20), "peak-heap-MiB")
+		b.Logf("%d runs: sweep %v (%d batches), floor %v", n, sweepTook, res.Batches, floorTook)
+	}
+	b.StartTimer()
+}
+
+// watchHeap samples the Go heap until the returned func is called, which
+// reports the largest heap seen.
+func watchHeap() func() uint64 {
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ms runtime.MemStats
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak.Load() {
+				peak.Store(ms.HeapAlloc)
+			}
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 { close(stop); <-done; return peak.Load() }
+}
+
