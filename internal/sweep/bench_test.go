@@ -31,11 +31,16 @@ const floorSQL = `WITH batch AS (
 // families with realistic proof (90% supported families, 10% policy.sync)
 // and times one sweep over them; in the same run it times the floor, a raw
 // batched UPDATE of as many stale runs of another workspace. Run it with
-// -benchtime=1x (make bench-sweep).
+// -benchtime=1x (make bench-sweep). BENCH_SWEEP_WORKERS sets the sweeper's
+// workers (default 2).
 func BenchmarkSweep(b *testing.B) {
 	n := 100_000
 	if v, err := strconv.Atoi(os.Getenv("BENCH_SWEEP_RUNS")); err == nil && v > 0 {
 		n = v
+	}
+	workers := 2
+	if v, err := strconv.Atoi(os.Getenv("BENCH_SWEEP_WORKERS")); err == nil && v > 0 {
+		workers = v
 	}
 	const batch = 1000
 	ctx := context.Background()
@@ -59,7 +64,7 @@ func BenchmarkSweep(b *testing.B) {
 		_, err = pool.Exec(ctx, `VACUUM ANALYZE`)
 		require.NoError(b, err)
 
-		s, err := sweep.New(pool, sweep.Config{BatchSize: batch})
+		s, err := sweep.New(pool, sweep.Config{BatchSize: batch, Workers: workers})
 		require.NoError(b, err)
 		peak := watchHeap()
 		counter.Reset()
@@ -94,7 +99,7 @@ func BenchmarkSweep(b *testing.B) {
 		b.ReportMetric(float64(queries)/float64(res.Batches), "queries/batch")
 		b.ReportMetric(float64(trips)/float64(res.Batches), "roundtrips/batch")
 		b.ReportMetric(float64(peakHeap)/(1<<20), "peak-heap-MiB")
-		b.Logf("%d runs: sweep %v (%d batches), floor %v", n, sweepTook, res.Batches, floorTook)
+		b.Logf("%d runs, %d workers: sweep %v (%d batches), floor %v", n, workers, sweepTook, res.Batches, floorTook)
 	}
 	b.StartTimer()
 }
@@ -124,4 +129,3 @@ func watchHeap() func() uint64 {
 	}()
 	return func() uint64 { close(stop); <-done; return peak.Load() }
 }
-

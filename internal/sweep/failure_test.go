@@ -47,7 +47,7 @@ func TestConnectionKilledMidSweep(t *testing.T) {
 	installAudit(t, pool)
 	doneBefore := countCompleted(t, pool, f.ws)
 
-	s := newSweeper(t, pool, now, 300)
+	s := newSweeper(t, pool, now, 300, 1)
 	var batches atomic.Int32
 	s.SetAfterClaim(func(ctx context.Context, tx repo.DBTX) {
 		if batches.Add(1) == 2 {
@@ -94,7 +94,7 @@ func TestLoopBacksOffAndRecovers(t *testing.T) {
 	waits := make(chan time.Duration, 10)
 	ticks := make(chan time.Time)
 	s, err := sweep.New(pool, sweep.Config{
-		Interval: time.Hour, BatchSize: 20, Now: func() time.Time { return now },
+		Interval: time.Hour, BatchSize: 20, Workers: 1, Now: func() time.Time { return now },
 		Log:   slog.New(sink),
 		After: func(d time.Duration) <-chan time.Time { waits <- d; return ticks },
 	})
@@ -139,7 +139,7 @@ func TestShutdownMidBatchWritesNothing(t *testing.T) {
 	doneBefore := countCompleted(t, pool, f.ws)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	s := newSweeper(t, pool, now, 100)
+	s := newSweeper(t, pool, now, 100, 2)
 	s.SetAfterClaim(func(context.Context, repo.DBTX) { cancel() })
 	_, err := s.RunOnce(ctx, sweep.Options{})
 	require.ErrorIs(t, err, context.Canceled)

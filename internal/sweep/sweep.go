@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/runproof/runproof/internal/metrics"
 	"github.com/runproof/runproof/internal/reconcile"
@@ -23,6 +25,10 @@ type Config struct {
 	Interval time.Duration
 	// BatchSize is how many runs one transaction claims (default 1000).
 	BatchSize int
+	// Workers is how many batches one pass works on at once, each on its own
+	// connection (default 2: one decides in Go while another writes in
+	// PostgreSQL). SKIP LOCKED keeps them apart, as it keeps replicas apart.
+	Workers int
 	// Staleness decides which open runs are stale (default: the contract's).
 	Staleness reconcile.Staleness
 	// Now is the clock (default time.Now).
@@ -56,6 +62,7 @@ type Sweeper struct {
 func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	cfg.Interval = cmp.Or(cfg.Interval, time.Minute)
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, 1000)
+	cfg.Workers = cmp.Or(cfg.Workers, 2)
 	if cfg.Staleness.RunningDefault == 0 {
 		cfg.Staleness = reconcile.DefaultStaleness()
 	}
@@ -70,6 +77,9 @@ func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	}
 	if cfg.Interval < 0 {
 		return nil, errors.New("sweep: negative interval")
+	}
+	if cfg.Workers < 1 || cfg.Workers > 16 {
+		return nil, fmt.Errorf("sweep: %d workers outside 1–16", cfg.Workers)
 	}
 	if cfg.BatchSize < 1 || cfg.BatchSize > 10000 {
 		return nil, fmt.Errorf("sweep: batch size %d outside 1–10000", cfg.BatchSize)
@@ -111,16 +121,26 @@ type Result struct {
 // It returns the work of the batches that committed and the first error.
 func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
 	res := Result{Counts: map[Key]int{}}
-	var afterID int64
-	for {
-		n, lastID, err := s.batch(ctx, opts, afterID, &res)
-		if err != nil {
-			return res, err
-		}
-		if n < s.cfg.BatchSize {
-			break
-		}
-		afterID = lastID
+	var mu sync.Mutex
+	var g errgroup.Group
+	workers := s.cfg.Workers
+	if opts.DryRun {
+		workers = 1 // a dry run changes nothing, so a second worker would judge the same runs again
+	}
+	for range workers {
+		g.Go(func() error {
+			var afterID int64
+			for {
+				n, lastID, err := s.batch(ctx, opts, afterID, &res, &mu)
+				if err != nil || n < s.cfg.BatchSize {
+					return err
+				}
+				afterID = lastID
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return res, err
 	}
 	if s.cfg.Metrics != nil && !opts.DryRun {
 		if waiting, err := repo.RunCountStale(ctx, s.pool, s.cfg.Staleness.Thresholds(), s.cfg.Now()); err == nil {
@@ -132,7 +152,9 @@ func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
 
 // batch claims, decides and finalizes one batch in one transaction. It
 // returns how many runs it claimed and the last claimed id.
-func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *Result) (int, int64, error) {
+// Each worker keeps its own keyset position: rows another worker holds are
+// skipped, and rows it finished are no longer open.
+func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *Result, mu *sync.Mutex) (int, int64, error) {
 	start := time.Now()
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -194,6 +216,8 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 		return 0, 0, fmt.Errorf("sweep: commit: %w", err)
 	}
 
+	mu.Lock()
+	defer mu.Unlock()
 	res.Batches++
 	res.Claimed += len(runs)
 	res.Finalized += written

@@ -18,9 +18,9 @@ import (
 	"github.com/runproof/runproof/internal/sweep"
 )
 
-func newSweeper(t testing.TB, pool *pgxpool.Pool, now time.Time, batch int) *sweep.Sweeper {
+func newSweeper(t testing.TB, pool *pgxpool.Pool, now time.Time, batch, workers int) *sweep.Sweeper {
 	t.Helper()
-	s, err := sweep.New(pool, sweep.Config{BatchSize: batch, Now: func() time.Time { return now }})
+	s, err := sweep.New(pool, sweep.Config{BatchSize: batch, Workers: workers, Now: func() time.Time { return now }})
 	require.NoError(t, err)
 	return s
 }
@@ -102,7 +102,7 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]sweep.Result, 3)
 	for i := range results {
-		s := newSweeper(t, pool, now, 250)
+		s := newSweeper(t, pool, now, 250, 2)
 		wg.Go(func() {
 			<-start
 			res, err := s.RunOnce(ctx, sweep.Options{})
@@ -170,7 +170,7 @@ func TestRunOnceSummaryAndDryRun(t *testing.T) {
 	pool := dbtest.New(t)
 	now := time.Now()
 	f := seedFixture(t, pool, 90, now)
-	s := newSweeper(t, pool, now, 1000)
+	s := newSweeper(t, pool, now, 1000, 2)
 	before := readRuns(t, pool, f.ws)
 
 	dry, err := s.RunOnce(ctx, sweep.Options{DryRun: true, WorkspaceID: &f.ws})
@@ -201,10 +201,10 @@ func TestWorkspaceFilter(t *testing.T) {
 	now := time.Now()
 	f := seedFixture(t, pool, 18, now)
 	other := f.ws + 1000
-	res, err := newSweeper(t, pool, now, 10).RunOnce(ctx, sweep.Options{WorkspaceID: &other})
+	res, err := newSweeper(t, pool, now, 10, 1).RunOnce(ctx, sweep.Options{WorkspaceID: &other})
 	require.NoError(t, err)
 	require.Zero(t, res.Claimed)
-	res, err = newSweeper(t, pool, now, 10).RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	res, err = newSweeper(t, pool, now, 10, 1).RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Equal(t, 18, res.Finalized)
 	require.Equal(t, 2, res.Batches)
