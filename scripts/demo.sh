@@ -32,7 +32,7 @@ Try:
   curl -s -H "Authorization: Bearer \$TOKEN" "$base/workspaces/$ws/operations?stale=true&limit=5"
   curl -s -H "Authorization: Bearer \$TOKEN" "$base/workspaces/$ws/operations?type=inventory.sync&stale=true"
   curl -s -H "Authorization: Bearer \$TOKEN" $base/workspaces/$ws/reconciliation/families
-  curl -s -X POST -H "Authorization: Bearer \$TOKEN" -d '{"dry_run":true}' $base/workspaces/$ws/operations/<run id>/reconcile
+  curl -s -X POST -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"dry_run":true}' $base/workspaces/$ws/operations/<run id>/reconcile
   curl -s $base/readyz
 
 MSG

@@ -12,7 +12,10 @@ import (
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/config"
 	rphttp "github.com/runproof/runproof/internal/http"
+	"github.com/runproof/runproof/internal/metrics"
+	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/sweep"
 )
 
 func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writer) error {
@@ -25,7 +28,12 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if err := cfg.RequireAuth(); err != nil {
 		return err
 	}
-	if _, err := newVerifier(cfg); err != nil {
+	verifier, err := newVerifier(cfg)
+	if err != nil {
+		return err
+	}
+	cursorSecret, err := verificationKey(cfg)
+	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
@@ -54,7 +62,32 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		}
 		return nil
 	}
-	handler := rphttp.NewRouter(rphttp.Deps{Log: log, Ready: ready})
+	meters := metrics.New() // one registry: the sweeper counts into it too
+	handler := rphttp.NewRouter(rphttp.Deps{
+		Log:          log,
+		DB:           pool,
+		Verifier:     verifier,
+		Reconciler:   reconcile.NewReconciler(pool, cfg.Staleness, time.Now),
+		Staleness:    cfg.Staleness,
+		Metrics:      meters,
+		CursorSecret: cursorSecret,
+		Now:          time.Now,
+		Ready:        ready,
+	})
+	if cfg.SweepInterval > 0 {
+		sweeper, err := sweep.New(pool, sweep.Config{
+			Interval:  cfg.SweepInterval,
+			BatchSize: cfg.SweepBatchSize,
+			Staleness: cfg.Staleness,
+			Log:       log.With("component", "sweep"),
+			Metrics:   meters,
+		})
+		if err != nil {
+			return err
+		}
+		sweeper.Start(ctx)
+		defer sweeper.Stop() // after the server drained: an open batch rolls back whole
+	}
 	return rphttp.Serve(ctx, cfg.ListenAddr, handler, log, 20*time.Second)
 }
 
@@ -79,4 +112,18 @@ func newVerifier(cfg config.Config) (*authz.Verifier, error) {
 		return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
 	}
 	return v, nil
+}
+
+// verificationKey returns the bytes tokens are verified with (the HS256
+// secret or the public key file); hub cursors are sealed with a key derived
+// from them, so cursors stay valid across restarts and replicas.
+func verificationKey(cfg config.Config) ([]byte, error) {
+	if cfg.JWTPublicKeyFile == "" {
+		return []byte(cfg.JWTHS256Secret), nil
+	}
+	b, err := os.ReadFile(cfg.JWTPublicKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+	}
+	return b, nil
 }

@@ -4,58 +4,121 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/runproof/runproof/internal/metrics"
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
 )
 
 // Deps is everything the handlers need; main builds it once.
 type Deps struct {
 	Log *slog.Logger
+	// DB runs the API's queries (a pool).
+	DB repo.DBTX
+	// Verifier checks bearer tokens.
+	Verifier TokenVerifier
+	// Reconciler decides and finalizes runs for POST .../reconcile.
+	Reconciler Reconciler
+	// Staleness is the rule that marks open runs stale (CONTRACT §1).
+	Staleness reconcile.Staleness
+	// Metrics records request latency and reconcile decisions; a fresh
+	// registry when nil.
+	Metrics *metrics.Metrics
+	// CursorSecret is the key material hub cursors are sealed with (the token
+	// verification key); random when empty, so cursors then die with the process.
+	CursorSecret []byte
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
 	// Ready reports whether the service can serve: database reachable and
 	// migrations applied.
 	Ready func(ctx context.Context) error
 }
 
-// NewRouter returns the service's routes.
+// api is the handlers' shared state, built once from Deps.
+type api struct {
+	log            *slog.Logger
+	db             repo.DBTX
+	verifier       TokenVerifier
+	reconciler     Reconciler
+	staleness      reconcile.Staleness
+	metrics        *metrics.Metrics
+	metricsHandler http.Handler
+	cursors        cursorCodec
+	now            func() time.Time
+	ready          func(ctx context.Context) error
+}
+
+// NewRouter returns the service's routes (CONTRACT §6).
 func NewRouter(d Deps) http.Handler {
+	a := &api{
+		log:        d.Log,
+		db:         d.DB,
+		verifier:   d.Verifier,
+		reconciler: d.Reconciler,
+		staleness:  d.Staleness,
+		metrics:    d.Metrics,
+		cursors:    newCursorCodec(d.CursorSecret),
+		now:        d.Now,
+		ready:      d.Ready,
+	}
+	if a.metrics == nil {
+		a.metrics = metrics.New()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	a.metricsHandler = a.metrics.Handler()
+
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer)
-	r.Get("/healthz", handleHealthz)
-	r.Get("/readyz", handleReadyz(d))
+	r.Use(newRequestIDs().middleware, a.observe, a.recoverer, secureHeaders)
+	r.NotFound(a.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
+	r.MethodNotAllowed(a.methodNotAllowed(r))
+
+	r.Get("/healthz", a.handle(handleHealthz))
+	r.Get("/readyz", a.handle(a.readyz))
+	r.Get("/metrics", a.handleMetrics)
+	r.Get("/openapi.yaml", handleOpenAPI)
+	r.Group(func(r chi.Router) {
+		r.Use(a.authenticate)
+		r.Get("/workspaces/{ws}/operations", a.handle(a.listRuns))
+		r.Get("/workspaces/{ws}/operations/{run}", a.handle(a.getRun))
+		r.Post("/workspaces/{ws}/operations/{run}/reconcile", a.handle(a.reconcileRun))
+		r.Get("/workspaces/{ws}/reconciliation/families", a.handle(a.listFamilies))
+	})
 	return r
 }
 
-// handleHealthz godoc
-//
-//	@Summary	Liveness: the process is up
-//	@Tags		health
-//	@Produce	json
-//	@Success	200	{object}	statusBody
-//	@Router		/healthz [get]
-func handleHealthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
-}
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handleReadyz godoc
-//
-//	@Summary	Readiness: database reachable and migrations applied
-//	@Tags		health
-//	@Produce	json
-//	@Success	200	{object}	statusBody
-//	@Failure	503	{object}	statusBody
-//	@Router		/readyz [get]
-func handleReadyz(d Deps) http.HandlerFunc {
+// handle adapts h: a returned error is answered by the one error writer.
+func (a *api) handle(h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := d.Ready(r.Context()); err != nil {
-			d.Log.Warn("not ready", "err", err)
-			writeJSON(w, http.StatusServiceUnavailable, statusBody{Status: "unavailable"})
-			return
+		if err := h(w, r); err != nil {
+			a.fail(w, r, err)
 		}
-		writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
 	}
 }
 
-type statusBody struct {
-	Status string `json:"status" example:"ok"`
+func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
+	writeError(w, r, a.log, err)
+}
+
+// methodNotAllowed answers 405 as a problem, with the Allow header listing
+// the methods the path does support.
+func (a *api) methodNotAllowed(routes chi.Routes) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			if routes.Match(chi.NewRouteContext(), m, r.URL.Path) {
+				allow = append(allow, m)
+			}
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		a.fail(w, r, &apiError{Code: codeMethodNotAllowed, Detail: "This path does not support this method."})
+	}
 }

@@ -1,5 +1,3 @@
-// Package http serves runproof's JSON API: routing, authentication and
-// membership checks, request decoding and RFC 9457 problem responses.
 package http
 
 import (

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// explainHub prints EXPLAIN (ANALYZE, BUFFERS) of the hub's own query for a
+// first page, a later page and a filtered page of the benchmarked workspace.
+func explainHub(ctx context.Context, pool *pgxpool.Pool, d dataset, out io.Writer) error {
+	var middle repo.RunPosition
+	if err := pool.QueryRow(ctx, `SELECT created_at, id FROM operation_runs WHERE workspace_id = $1
+		ORDER BY created_at DESC, id DESC OFFSET 100000 LIMIT 1`, d.workspace).Scan(&middle.CreatedAt, &middle.ID); err != nil {
+		return err
+	}
+	base := repo.RunListParams{WorkspaceID: d.workspace, Subject: d.subject, Limit: 51, Now: time.Now(), Thresholds: reconcile.DefaultStaleness().Thresholds()}
+	later := base
+	later.After = &middle
+	filtered := base
+	filtered.Status, filtered.Types = "completed", reconcile.TypesOf(reconcile.FamilyInventorySync)
+	for _, c := range []struct {
+		name string
+		p    repo.RunListParams
+	}{{"first page, 50 rows", base}, {"page after 100,000 rows", later}, {"status=completed&type=inventory.sync", filtered}} {
+		sql, args := repo.RunListQuery(c.p)
+		rows, err := pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+sql, args...)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "EXPLAIN hub query, %s:\n", c.name)
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				rows.Close()
+				return err
+			}
+			fmt.Fprintln(out, "  "+line)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+	}
+	return nil
+}

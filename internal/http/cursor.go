@@ -1,0 +1,71 @@
+package http
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"time"
+
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// cursorCodec makes the hub's opaque cursors: a keyset position sealed with
+// an HMAC-SHA256 over the position and the page's filter set, so a cursor
+// that was altered, forged or reused with other filters is refused.
+type cursorCodec struct{ key []byte }
+
+const (
+	cursorVersion = 1
+	cursorPayload = 1 + 8 + 8 // version, created_at (µs), id
+	cursorMAC     = 16
+)
+
+var errBadCursor = invalidField("cursor", "is not a cursor of this listing with these filters")
+
+// newCursorCodec derives the MAC key from secret (the token verification
+// key). With no secret it uses a random key, so cursors then die with the
+// process.
+func newCursorCodec(secret []byte) cursorCodec {
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		_, _ = rand.Read(secret) // never fails (crypto/rand panics instead)
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("runproof/hub-cursor/v1"))
+	return cursorCodec{key: mac.Sum(nil)}
+}
+
+// encode seals pos for the listing described by filters.
+func (c cursorCodec) encode(pos repo.RunPosition, filters string) string {
+	b := make([]byte, cursorPayload, cursorPayload+cursorMAC)
+	b[0] = cursorVersion
+	binary.BigEndian.PutUint64(b[1:9], uint64(pos.CreatedAt.UnixMicro()))
+	binary.BigEndian.PutUint64(b[9:17], uint64(pos.ID))
+	b = append(b, c.sum(b, filters)...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decode opens a cursor made by encode for the same filters; anything else is
+// errBadCursor.
+func (c cursorCodec) decode(s, filters string) (repo.RunPosition, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != cursorPayload+cursorMAC || b[0] != cursorVersion {
+		return repo.RunPosition{}, errBadCursor
+	}
+	if !hmac.Equal(b[cursorPayload:], c.sum(b[:cursorPayload], filters)) {
+		return repo.RunPosition{}, errBadCursor
+	}
+	return repo.RunPosition{
+		CreatedAt: time.UnixMicro(int64(binary.BigEndian.Uint64(b[1:9]))).UTC(),
+		ID:        int64(binary.BigEndian.Uint64(b[9:17])),
+	}, nil
+}
+
+func (c cursorCodec) sum(payload []byte, filters string) []byte {
+	mac := hmac.New(sha256.New, c.key)
+	mac.Write(payload)
+	mac.Write([]byte(filters))
+	return mac.Sum(nil)[:cursorMAC]
+}

@@ -1,0 +1,138 @@
+package http
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// familyNames are the operator names of run families; other types show as stored.
+var familyNames = map[string]string{
+	reconcile.FamilyInventorySync:         "Inventory sync",
+	reconcile.FamilyBaselineCapture:       "Baseline capture",
+	reconcile.FamilyBackupScheduleExecute: "Scheduled backup",
+	reconcile.FamilyPolicySync:            "Policy sync",
+	reconcile.FamilyBackupSetUpdate:       "Backup set update",
+	reconcile.FamilyRestoreExecute:        "Restore",
+	reconcile.FamilyReviewPackGenerate:    "Review pack",
+}
+
+// lowerLabels are the outcome labels as they read inside a summary.
+var lowerLabels = func() map[string]string {
+	m := map[string]string{}
+	for _, o := range []reconcile.Outcome{reconcile.OutcomeSucceeded, reconcile.OutcomePartiallySucceeded,
+		reconcile.OutcomeBlocked, reconcile.OutcomeFailed, reconcile.OutcomeCancelled} {
+		m[string(o)] = strings.ToLower(o.Label())
+	}
+	return m
+}()
+
+// summary is one line: family · state · the last sign of life of an open
+// run, or the counts of a completed one, e.g. "Inventory sync · running ·
+// last heartbeat 2 h ago" or "Inventory sync · partially succeeded · 2
+// failed, 10 succeeded".
+func summary(run repo.Run, canonical string, now time.Time) string {
+	name, ok := familyNames[canonical]
+	if !ok {
+		name = canonical
+	}
+	if run.Status != reconcile.StatusCompleted {
+		return name + " · " + run.Status + " · " + lastSign(run, now)
+	}
+	detail := counts(run.SummaryCounts)
+	if detail == "" {
+		detail = lastSign(run, now)
+	}
+	return name + " · " + lowerLabels[run.Outcome] + " · " + detail
+}
+
+// lastSign says when the run was last heard of.
+func lastSign(run repo.Run, now time.Time) string {
+	switch {
+	case run.CompletedAt != nil:
+		return "finished " + ago(now.Sub(*run.CompletedAt))
+	case run.LastHeartbeatAt != nil:
+		return "last heartbeat " + ago(now.Sub(*run.LastHeartbeatAt))
+	case run.StartedAt != nil:
+		return "started " + ago(now.Sub(*run.StartedAt)) + ", no heartbeat yet"
+	default:
+		return "queued " + ago(now.Sub(run.CreatedAt))
+	}
+}
+
+// staleExplanation is the sentence for a stale run nobody reconciled yet.
+func staleExplanation(run repo.Run, s reconcile.Staleness, now time.Time) string {
+	if run.Status == reconcile.StatusQueued {
+		return fmt.Sprintf("Queued for %s without starting (allowed: %s). The run looks stale and can be reconciled.",
+			span(now.Sub(run.CreatedAt)), span(s.Queued))
+	}
+	last := run.CreatedAt
+	if run.LastHeartbeatAt != nil {
+		last = *run.LastHeartbeatAt
+	} else if run.StartedAt != nil {
+		last = *run.StartedAt
+	}
+	return fmt.Sprintf("No heartbeat for %s (allowed: %s). The run looks stale and can be reconciled.",
+		span(now.Sub(last)), span(s.RunningAfter(run.Type)))
+}
+
+// nextAction is what an operator can do about a run: reconcile a stale open
+// run (when the viewer may), or look into why a run was blocked.
+func nextAction(run Run, self string, canReconcile bool) *NextAction {
+	switch {
+	case run.Status != reconcile.StatusCompleted && run.Stale && canReconcile:
+		return &NextAction{Label: "Reconcile", Href: self + "/reconcile"}
+	case run.Outcome == string(reconcile.OutcomeBlocked):
+		code := ""
+		if run.ReasonCode != nil {
+			code = *run.ReasonCode
+		}
+		return &NextAction{Label: blockedLabel(code), Href: self + "?include=diagnostics"}
+	default:
+		return nil
+	}
+}
+
+// blockedLabel turns a blocked run's reason code into what to do about it.
+func blockedLabel(code string) string {
+	switch code {
+	case reconcile.ReasonInventoryBlocked:
+		return "Restore the provider connection or permissions, then sync again"
+	case reconcile.ReasonBaselineBlocked:
+		return "Make the environment eligible for a baseline capture, then capture again"
+	case reconcile.ReasonBackupSkipped:
+		return "Check the backup schedule, then run it again"
+	default:
+		return "Review why the run was blocked"
+	}
+}
+
+// ago renders an elapsed time, e.g. "2 h ago".
+func ago(d time.Duration) string {
+	if d < time.Minute {
+		return "just now"
+	}
+	return span(d) + " ago"
+}
+
+// span renders a duration for operators, rounded down: "45 min", "2 h", "3 d".
+func span(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "less than a minute"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	case d < 48*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 || h >= 10 {
+			return strconv.Itoa(h) + " h"
+		}
+		return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
+	default:
+		return strconv.Itoa(int(d/(24*time.Hour))) + " d"
+	}
+}

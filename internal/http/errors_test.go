@@ -1,0 +1,73 @@
+package http_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	rphttp "github.com/runproof/runproof/internal/http"
+	"github.com/runproof/runproof/internal/reconcile"
+)
+
+// failingReconciler answers every call with err.
+type failingReconciler struct{ err error }
+
+func (r failingReconciler) Reconcile(context.Context, reconcile.Request) (reconcile.Result, error) {
+	return reconcile.Result{}, r.err
+}
+
+func TestReconcileConflictIs409(t *testing.T) {
+	f := setupWith(t, func(d *rphttp.Deps) {
+		d.Reconciler = failingReconciler{fmt.Errorf("attempt 3: %w", reconcile.ErrConflict)}
+	})
+	ws := f.workspace("w")
+	f.member(ws, "alice", "owner")
+	run := f.run(ws, runSpec{age: 3 * time.Hour})
+	res := f.post(reconcilePath(ws, run), f.token("alice"), ``)
+	require.Equal(t, http.StatusConflict, res.Code)
+	require.Equal(t, "conflict", res.json(t)["code"])
+}
+
+// An unknown error is a bare 500: its detail is logged with the request id,
+// never sent.
+func TestUnknownErrorsAre500AndLoggedOnly(t *testing.T) {
+	f := setupWith(t, func(d *rphttp.Deps) {
+		d.Reconciler = failingReconciler{errors.New("pq: password for db-admin is hunter2")}
+	})
+	ws := f.workspace("w")
+	f.member(ws, "alice", "owner")
+	run := f.run(ws, runSpec{age: 3 * time.Hour})
+	res := f.do(request{Method: http.MethodPost, Path: reconcilePath(ws, run), Token: f.token("alice"),
+		Header: map[string]string{"X-Request-Id": "req-500"}})
+	require.Equal(t, http.StatusInternalServerError, res.Code)
+	require.JSONEq(t, `{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"Internal error.","code":"internal"}`, string(res.Body))
+	require.NotContains(t, string(res.Body), "hunter2")
+	logs := f.logs.String()
+	require.Contains(t, logs, "hunter2")
+	require.Contains(t, logs, `"request_id":"req-500"`)
+}
+
+// Every request is logged with method, route pattern, status, duration and
+// request id.
+func TestRequestsAreLogged(t *testing.T) {
+	f := setup(t)
+	ws := f.workspace("w")
+	f.member(ws, "alice", "owner")
+	run := f.run(ws, runSpec{})
+	f.do(request{Path: runPath(ws, run), Token: f.token("alice"), Header: map[string]string{"X-Request-Id": "req-1"}})
+	var line string
+	for _, l := range strings.Split(f.logs.String(), "\n") {
+		if strings.Contains(l, `"request_id":"req-1"`) {
+			line = l
+		}
+	}
+	for _, want := range []string{`"msg":"request"`, `"method":"GET"`, `"route":"/workspaces/{ws}/operations/{run}"`, `"status":200`, `"duration_ms":`} {
+		require.Contains(t, line, want)
+	}
+}

@@ -1,0 +1,85 @@
+package http
+
+import (
+	"net/http"
+
+	"github.com/runproof/runproof/internal/authz"
+	"github.com/runproof/runproof/internal/reconcile"
+)
+
+// Families lists every run family runproof knows and how it reconciles them.
+type Families struct {
+	Families []Family `json:"families"`
+} //@name Families
+
+// Family is one run family: its names, whether an adapter decides it from
+// proof, its stale thresholds and its decision rules in the order checked.
+type Family struct {
+	// Family is the canonical type.
+	Family string `json:"family" example:"inventory.sync"`
+	// Aliases are legacy type strings shown and decided as Family.
+	Aliases   []string `json:"aliases" example:"inventory_sync,intune.inventory.sync"`
+	Supported bool     `json:"supported" example:"true"`
+	// Adapter is the versioned decider; null for unsupported families.
+	Adapter *string `json:"adapter" extensions:"x-nullable" example:"inventory.sync/v1"`
+	// StaleAfter are the thresholds past which an open run is stale.
+	StaleAfter StaleAfter   `json:"stale_after"`
+	Rules      []FamilyRule `json:"rules"`
+} //@name Family
+
+// StaleAfter gives the stale thresholds in seconds.
+type StaleAfter struct {
+	QueuedSeconds  int64 `json:"queued_seconds" example:"900"`
+	RunningSeconds int64 `json:"running_seconds" example:"1800"`
+} //@name StaleAfter
+
+// FamilyRule is one decision rule: the outcome it leads to, or not_reconciled.
+type FamilyRule struct {
+	Outcome string `json:"outcome" example:"partially_succeeded"`
+	Rule    string `json:"rule" example:"At least one attempted type succeeded and at least one failed."`
+} //@name FamilyRule
+
+// listFamilies godoc
+//
+//	@ID	listFamilies
+//	@Summary	Run families and their reconciliation rules
+//	@Tags		reconciliation
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		ws	path		int	true	"Workspace id"	minimum(1)	format(int64)
+//	@Success	200	{object}	Families
+//	@Failure	400	{object}	Problem	"Invalid id"
+//	@Failure	401	{object}	Problem	"Missing or invalid bearer token"
+//	@Header	401	{string}	WWW-Authenticate	"Bearer challenge"
+//	@Failure	404	{object}	Problem	"Unknown workspace or not a member"
+//	@Failure	500	{object}	Problem
+//	@Router		/workspaces/{ws}/reconciliation/families [get]
+func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
+	ws, err := pathID(r, "ws")
+	if err != nil {
+		return err
+	}
+	if _, err := a.member(r.Context(), ws, authz.CapView); err != nil {
+		return err
+	}
+	infos := reconcile.Families()
+	out := Families{Families: make([]Family, 0, len(infos))}
+	for _, f := range infos {
+		rules := make([]FamilyRule, 0, len(f.Rules))
+		for _, rule := range f.Rules {
+			rules = append(rules, FamilyRule{Outcome: rule.Outcome, Rule: rule.Rule})
+		}
+		out.Families = append(out.Families, Family{
+			Family:    f.Family,
+			Aliases:   append([]string{}, f.Aliases...),
+			Supported: f.Supported,
+			Adapter:   nonEmpty(f.Adapter),
+			StaleAfter: StaleAfter{
+				QueuedSeconds:  int64(a.staleness.Queued.Seconds()),
+				RunningSeconds: int64(a.staleness.RunningAfter(f.Family).Seconds()),
+			},
+			Rules: rules,
+		})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,108 @@
+package http
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+type requestIDKey struct{}
+
+// requestIDs numbers requests under a random per-process prefix: unique
+// across replicas without a random read per request.
+type requestIDs struct {
+	prefix string
+	next   atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
+	return &requestIDs{prefix: hex.EncodeToString(b)}
+}
+
+// middleware keeps the client's X-Request-Id when it is a sane token, or makes
+// one; it is echoed in the response and put in the context for the logs.
+func (ids *requestIDs) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneRequestID(id) {
+			id = ids.prefix + "-" + strconv.FormatUint(ids.next.Add(1), 10)
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// observe logs every request (method, route, status, duration, request id)
+// and records its latency by route pattern and status.
+func (a *api) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		d := time.Since(start)
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
+		route := "unmatched"
+		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+			route = rc.RoutePattern()
+		}
+		a.metrics.ObserveRequest(route, r.Method, status, d)
+		a.log.InfoContext(r.Context(), "request", "method", r.Method, "route", route, "status", status,
+			"duration_ms", float64(d.Microseconds())/1000, "request_id", requestID(r.Context()))
+	})
+}
+
+// recoverer turns a panic into a logged 500 problem, so one bad request never
+// takes the process down.
+func (a *api) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.log.ErrorContext(r.Context(), "panic", "panic", v, "request_id", requestID(r.Context()))
+				writeError(w, r, a.log, errInternal)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secureHeaders marks every response as not to be cached or sniffed.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
