@@ -12,7 +12,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/runproof/runproof/internal/config"
+	"github.com/runproof/runproof/internal/repo"
 )
 
 const usage = `usage: api <verb> [flags]
@@ -86,4 +89,12 @@ func dispatch(ctx context.Context, cfg config.Config, args []string, stdout, std
 // the one line an operator sees.
 func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\t' }), "; ")
+}
+
+// connect opens the pool a verb needs, failing clearly without DATABASE_URL.
+func connect(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	if err := cfg.RequireDatabase(); err != nil {
+		return nil, err
+	}
+	return repo.Connect(ctx, cfg.DatabaseURL)
 }

@@ -16,10 +16,7 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if len(args) != 1 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
 		return fmt.Errorf("%w: migrate takes one of up, down, status", errUsage)
 	}
-	if err := cfg.RequireDatabase(); err != nil {
-		return err
-	}
-	pool, err := repo.Connect(ctx, cfg.DatabaseURL)
+	pool, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/runproof/runproof/internal/config"
-	"github.com/runproof/runproof/internal/repo"
 	"github.com/runproof/runproof/internal/sweep"
 )
 
@@ -29,10 +28,7 @@ func reconcileStale(ctx context.Context, cfg config.Config, args []string, stdou
 	if !*stale || fs.NArg() > 0 {
 		return fmt.Errorf("%w: reconcile takes --stale [--workspace ID] [--dry-run]", errUsage)
 	}
-	if err := cfg.RequireDatabase(); err != nil {
-		return err
-	}
-	pool, err := repo.Connect(ctx, cfg.DatabaseURL)
+	pool, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}

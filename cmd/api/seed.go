@@ -9,7 +9,6 @@ import (
 
 	"github.com/runproof/runproof/internal/config"
 	"github.com/runproof/runproof/internal/demo"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 func seed(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
@@ -22,10 +21,7 @@ func seed(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		return fmt.Errorf("%w: seed demo takes only --reset", errUsage)
 	}
-	if err := cfg.RequireDatabase(); err != nil {
-		return err
-	}
-	pool, err := repo.Connect(ctx, cfg.DatabaseURL)
+	pool, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}

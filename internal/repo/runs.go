@@ -39,9 +39,11 @@ const runFrom = `operation_runs r LEFT JOIN managed_environments e ON e.id = r.m
 
 func scanRun(row pgx.Row) (Run, error) {
 	var r Run
+	// jsonb scans into *[]byte as is; into *json.RawMessage pgx would run
+	// json.Unmarshal over every document.
 	err := row.Scan(&r.ID, &r.WorkspaceID, &r.EnvironmentID, &r.EnvironmentName, &r.Type, &r.Status,
-		&r.Outcome, &r.Initiator, &r.Context, &r.SummaryCounts, &r.Failures, &r.CreatedAt,
-		&r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt)
+		&r.Outcome, &r.Initiator, (*[]byte)(&r.Context), (*[]byte)(&r.SummaryCounts), (*[]byte)(&r.Failures),
+		&r.CreatedAt, &r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Run{}, ErrNotFound
 	}
