@@ -64,6 +64,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: o.concurrency * 2, MaxIdleConnsPerHost: o.concurrency * 2, IdleConnTimeout: time.Minute,
+		ReadBufferSize: 64 << 10, // a whole hub response, headers and body, in one read
 	}}
 	randomRun := func(r *mrand.Rand) int64 { return data.firstRun + r.Int64N(data.lastRun-data.firstRun+1) }
 	ws := strconv.FormatInt(data.workspace, 10)

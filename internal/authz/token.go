@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -36,6 +37,9 @@ type Verifier struct {
 	key    crypto.PublicKey
 	secret []byte
 	parser *jwt.Parser
+	leeway time.Duration
+	now    func() time.Time
+	cache  tokenCache
 }
 
 // NewVerifier builds a Verifier; it fails when the key is missing or unreadable.
@@ -50,7 +54,10 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if cfg.Now != nil {
 		opts = append(opts, jwt.WithTimeFunc(cfg.Now))
 	}
-	v := &Verifier{}
+	v := &Verifier{leeway: cfg.Leeway, now: cfg.Now, cache: tokenCache{entries: map[string]verifiedToken{}}}
+	if v.now == nil {
+		v.now = time.Now
+	}
 	switch {
 	case len(cfg.HS256Secret) > 0 && len(cfg.PublicKeyPEM) > 0:
 		return nil, errors.New("authz: set either an HS256 secret or a public key, not both")
@@ -75,8 +82,14 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 }
 
 // Verify checks signature, algorithm, exp (required), nbf, iss and aud, and
-// returns the subject. Every failure wraps ErrUnauthenticated.
+// returns the subject. Every failure wraps ErrUnauthenticated. A token that
+// passed is remembered, and trusted again without a signature check and JSON
+// parse while its exp and nbf (with the leeway) still hold.
 func (v *Verifier) Verify(token string) (Identity, error) {
+	now := v.now()
+	if id, ok := v.cache.get(token, now); ok {
+		return id, nil
+	}
 	claims := jwt.RegisteredClaims{}
 	_, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) {
 		if v.secret != nil {
@@ -90,7 +103,54 @@ func (v *Verifier) Verify(token string) (Identity, error) {
 	if claims.Subject == "" {
 		return Identity{}, fmt.Errorf("%w: token has no sub", ErrUnauthenticated)
 	}
-	return Identity{Subject: claims.Subject}, nil
+	t := verifiedToken{id: Identity{Subject: claims.Subject}, expires: claims.ExpiresAt.Add(v.leeway)}
+	if claims.NotBefore != nil {
+		t.notBefore = claims.NotBefore.Add(-v.leeway)
+	}
+	v.cache.put(token, t)
+	return t.id, nil
+}
+
+// tokenCache holds verified tokens by their whole text, signature included,
+// so only the very bytes that were verified hit. It is bounded: it forgets
+// everything when full, and never keeps an oversized token.
+type tokenCache struct {
+	mu      sync.RWMutex
+	entries map[string]verifiedToken
+}
+
+// verifiedToken is a token's identity and the instants between which the
+// parser would accept it: from nbf minus the leeway, before exp plus it.
+type verifiedToken struct {
+	id                 Identity
+	notBefore, expires time.Time
+}
+
+const (
+	tokenCacheEntries  = 1024
+	tokenCacheMaxBytes = 4 << 10
+)
+
+func (c *tokenCache) get(token string, now time.Time) (Identity, bool) {
+	c.mu.RLock()
+	t, ok := c.entries[token]
+	c.mu.RUnlock()
+	if !ok || now.Before(t.notBefore) || !now.Before(t.expires) {
+		return Identity{}, false
+	}
+	return t.id, true
+}
+
+func (c *tokenCache) put(token string, t verifiedToken) {
+	if len(token) > tokenCacheMaxBytes {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= tokenCacheEntries {
+		clear(c.entries)
+	}
+	c.entries[token] = t
 }
 
 // IssueParams describes a development token.

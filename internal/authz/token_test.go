@@ -7,6 +7,8 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,4 +132,51 @@ func TestRoleCapabilities(t *testing.T) {
 	require.True(t, RoleReadonly.Can(CapView))
 	require.False(t, RoleReadonly.Can(CapReconcile))
 	require.False(t, Role("admin").Can(CapView))
+}
+
+func TestVerifiedTokensExpireFromTheCache(t *testing.T) {
+	t.Parallel()
+	at := now
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Leeway: 30 * time.Second, Now: func() time.Time { return at }})
+	require.NoError(t, err)
+	tok := sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{
+		"sub": "alice", "nbf": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+	})
+	for range 2 { // verified, then remembered
+		id, err := v.Verify(tok)
+		require.NoError(t, err)
+		require.Equal(t, "alice", id.Subject)
+	}
+
+	at = now.Add(time.Hour + 29*time.Second) // within the leeway
+	_, err = v.Verify(tok)
+	require.NoError(t, err)
+	at = now.Add(time.Hour + 30*time.Second)
+	_, err = v.Verify(tok)
+	require.ErrorIs(t, err, ErrUnauthenticated, "a remembered token still expires")
+	at = now.Add(-31 * time.Second)
+	_, err = v.Verify(tok)
+	require.ErrorIs(t, err, ErrUnauthenticated, "nor is it valid before nbf")
+
+	// A token with another signature is checked, not taken from the cache.
+	at = now
+	_, err = v.Verify(tok[:len(tok)-2] + "AA")
+	require.ErrorIs(t, err, ErrUnauthenticated)
+}
+
+func TestTokenCacheIsBounded(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Now: clock})
+	require.NoError(t, err)
+	for i := range tokenCacheEntries + 10 {
+		_, err := v.Verify(sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": fmt.Sprint(i), "exp": now.Add(time.Hour).Unix()}))
+		require.NoError(t, err)
+	}
+	require.LessOrEqual(t, len(v.cache.entries), tokenCacheEntries)
+	long := sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{
+		"sub": strings.Repeat("x", tokenCacheMaxBytes), "exp": now.Add(time.Hour).Unix(),
+	})
+	_, err = v.Verify(long)
+	require.NoError(t, err)
+	require.NotContains(t, v.cache.entries, long, "oversized tokens are not kept")
 }

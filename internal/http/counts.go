@@ -7,33 +7,28 @@ import (
 	"strings"
 )
 
-// counts renders the numbers of summary_counts as "2 failed, 10 succeeded",
-// in key order, or "" when there are none.
-func counts(raw json.RawMessage) string {
+// appendCounts appends the numbers of summary_counts as "2 failed, 10
+// succeeded", in key order, or nothing when there are none.
+func appendCounts(b []byte, raw json.RawMessage) []byte {
 	var buf [8]count
 	entries, ok := flatNumbers(raw, buf[:0])
 	if !ok {
 		entries = numbersOf(raw)
 	}
-	if len(entries) == 0 {
-		return ""
-	}
 	slices.SortFunc(entries, func(a, b count) int { return bytes.Compare(a.key, b.key) })
-	var b strings.Builder
 	for i, e := range entries {
 		if i > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		b.Write(e.number)
-		b.WriteByte(' ')
+		b = append(append(b, e.number...), ' ')
 		for _, c := range e.key {
 			if c == '_' {
 				c = ' '
 			}
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return b
 }
 
 type count struct{ key, number []byte }

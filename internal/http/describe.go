@@ -34,33 +34,36 @@ var lowerLabels = func() map[string]string {
 // summary is one line: family · state · the last sign of life of an open
 // run, or the counts of a completed one, e.g. "Inventory sync · running ·
 // last heartbeat 2 h ago" or "Inventory sync · partially succeeded · 2
-// failed, 10 succeeded".
+// failed, 10 succeeded". It is built in a stack buffer: one allocation a row.
 func summary(run repo.Run, canonical string, now time.Time) string {
 	name, ok := familyNames[canonical]
 	if !ok {
 		name = canonical
 	}
+	var buf [128]byte
+	b := append(append(buf[:0], name...), " · "...)
 	if run.Status != reconcile.StatusCompleted {
-		return name + " · " + run.Status + " · " + lastSign(run, now)
+		b = append(append(b, run.Status...), " · "...)
+		return string(appendLastSign(b, run, now))
 	}
-	detail := counts(run.SummaryCounts)
-	if detail == "" {
-		detail = lastSign(run, now)
+	b = append(append(b, lowerLabels[run.Outcome]...), " · "...)
+	if c := appendCounts(b, run.SummaryCounts); len(c) > len(b) {
+		return string(c)
 	}
-	return name + " · " + lowerLabels[run.Outcome] + " · " + detail
+	return string(appendLastSign(b, run, now))
 }
 
-// lastSign says when the run was last heard of.
-func lastSign(run repo.Run, now time.Time) string {
+// appendLastSign appends when the run was last heard of.
+func appendLastSign(b []byte, run repo.Run, now time.Time) []byte {
 	switch {
 	case run.CompletedAt != nil:
-		return "finished " + ago(now.Sub(*run.CompletedAt))
+		return appendAgo(append(b, "finished "...), now.Sub(*run.CompletedAt))
 	case run.LastHeartbeatAt != nil:
-		return "last heartbeat " + ago(now.Sub(*run.LastHeartbeatAt))
+		return appendAgo(append(b, "last heartbeat "...), now.Sub(*run.LastHeartbeatAt))
 	case run.StartedAt != nil:
-		return "started " + ago(now.Sub(*run.StartedAt)) + ", no heartbeat yet"
+		return append(appendAgo(append(b, "started "...), now.Sub(*run.StartedAt)), ", no heartbeat yet"...)
 	default:
-		return "queued " + ago(now.Sub(run.CreatedAt))
+		return appendAgo(append(b, "queued "...), now.Sub(run.CreatedAt))
 	}
 }
 
@@ -111,28 +114,33 @@ func blockedLabel(code string) string {
 	}
 }
 
-// ago renders an elapsed time, e.g. "2 h ago".
-func ago(d time.Duration) string {
+// appendAgo appends an elapsed time, e.g. "2 h ago".
+func appendAgo(b []byte, d time.Duration) []byte {
 	if d < time.Minute {
-		return "just now"
+		return append(b, "just now"...)
 	}
-	return span(d) + " ago"
+	return append(appendSpan(b, d), " ago"...)
 }
 
 // span renders a duration for operators, rounded down: "45 min", "2 h", "3 d".
 func span(d time.Duration) string {
+	return string(appendSpan(nil, d))
+}
+
+func appendSpan(b []byte, d time.Duration) []byte {
 	switch {
 	case d < time.Minute:
-		return "less than a minute"
+		return append(b, "less than a minute"...)
 	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + " min"
+		return append(strconv.AppendInt(b, int64(d/time.Minute), 10), " min"...)
 	case d < 48*time.Hour:
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+		b = append(strconv.AppendInt(b, h, 10), " h"...)
 		if m == 0 || h >= 10 {
-			return strconv.Itoa(h) + " h"
+			return b
 		}
-		return strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
+		return append(strconv.AppendInt(append(b, ' '), m, 10), " min"...)
 	default:
-		return strconv.Itoa(int(d/(24*time.Hour))) + " d"
+		return append(strconv.AppendInt(b, int64(d/(24*time.Hour)), 10), " d"...)
 	}
 }

@@ -106,7 +106,7 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 		Status:        f.status,
 		Outcome:       f.outcome,
 		Stale:         f.stale,
-		Thresholds:    a.staleness.Thresholds(),
+		Thresholds:    a.thresholds,
 		Now:           a.now(),
 		Limit:         f.limit + 1, // one more tells whether a next page exists
 	}

@@ -87,7 +87,9 @@ func viewOf(run repo.Run) repo.RunView {
 }
 
 func runHref(ws, id int64) string {
-	return "/workspaces/" + strconv.FormatInt(ws, 10) + "/operations/" + strconv.FormatInt(id, 10)
+	var buf [64]byte // one allocation, the string
+	b := strconv.AppendInt(append(buf[:0], "/workspaces/"...), ws, 10)
+	return string(strconv.AppendInt(append(b, "/operations/"...), id, 10))
 }
 
 // utc shows t in UTC. It converts in place: the rendered row is not used again.

@@ -45,6 +45,7 @@ type api struct {
 	verifier       TokenVerifier
 	reconciler     Reconciler
 	staleness      reconcile.Staleness
+	thresholds     repo.StaleThresholds // staleness for SQL, converted once
 	metrics        *metrics.Metrics
 	metricsHandler http.Handler
 	cursors        cursorCodec
@@ -60,6 +61,7 @@ func NewRouter(d Deps) http.Handler {
 		verifier:   d.Verifier,
 		reconciler: d.Reconciler,
 		staleness:  d.Staleness,
+		thresholds: d.Staleness.Thresholds(),
 		metrics:    d.Metrics,
 		cursors:    newCursorCodec(d.CursorSecret),
 		now:        d.Now,

@@ -1,0 +1,171 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/runproof/runproof/internal/authz"
+	"github.com/runproof/runproof/internal/dbtest"
+	rphttp "github.com/runproof/runproof/internal/http"
+	"github.com/runproof/runproof/internal/metrics"
+	"github.com/runproof/runproof/internal/reconcile"
+)
+
+// benchRunsSQL inserts $2 runs into workspace $1 in the shape of
+// cmd/benchapi's dataset: mostly completed runs of every outcome, some open
+// (half of those stale), a tenth reconciled, inventory-sized contexts.
+const benchRunsSQL = `
+WITH envs AS (SELECT array_agg(id ORDER BY id) AS ids FROM managed_environments WHERE workspace_id = $1),
+s AS (
+	SELECT g, now() - g * interval '13 seconds' AS created,
+		CASE WHEN g % 50 = 0 THEN 'running' WHEN g % 97 = 0 THEN 'queued' ELSE 'completed' END AS status
+	FROM generate_series(1, $2::int) g
+)
+INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, outcome, initiator,
+	context, summary_counts, failures, created_at, started_at, last_heartbeat_at, completed_at)
+SELECT $1,
+	CASE WHEN g % 23 = 0 THEN NULL ELSE envs.ids[1 + g % 4] END,
+	(ARRAY['inventory.sync', 'baseline.capture', 'backup.schedule.execute', 'inventory_sync', 'policy.sync'])[1 + g % 5],
+	status,
+	CASE WHEN status = 'completed'
+		THEN (ARRAY['succeeded', 'succeeded', 'partially_succeeded', 'blocked', 'failed', 'cancelled'])[1 + g % 6]
+		ELSE 'pending' END,
+	'scheduler',
+	jsonb_build_object('inventory', jsonb_build_object('attempted_types', jsonb_build_array('deviceConfiguration')))
+	|| CASE WHEN g % 10 = 0 AND status = 'completed' THEN jsonb_build_object('reconciliation', jsonb_build_object(
+		'decision', 'finalized', 'outcome', 'partially_succeeded', 'reason_code', 'inventory.partial_coverage',
+		'explanation', 'Inventory partly captured: 1 of 3 policy types succeeded; 1 failed (graph_throttled), 1 skipped.',
+		'proof', jsonb_build_object('attempted', 3, 'succeeded', 1), 'links', '[]'::jsonb, 'source', 'sweep',
+		'actor', 'system', 'adapter', 'inventory.sync/v1', 'previous_status', 'running',
+		'reconciled_at', created + interval '2 hours')) ELSE '{}'::jsonb END,
+	jsonb_build_object('succeeded', g % 12, 'failed', g % 3),
+	'[]'::jsonb,
+	created,
+	CASE WHEN status <> 'queued' THEN created + interval '5 seconds' END,
+	CASE WHEN status = 'running' AND g % 100 <> 0 THEN now() - interval '1 minute'
+		WHEN status <> 'queued' THEN created + interval '1 minute' END,
+	CASE WHEN status = 'completed' THEN created + interval '10 minutes' END
+FROM s, envs`
+
+// BenchmarkHub serves the first 50-row hub page (and a filtered page with a
+// cursor) through the real router, middleware and token check, against a
+// real PostgreSQL holding 500 runs.
+func BenchmarkHub(b *testing.B) {
+	ctx := context.Background()
+	pool := dbtest.New(b)
+	exec := func(sql string, args ...any) {
+		b.Helper()
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var ws int64
+	if err := pool.QueryRow(ctx, `INSERT INTO workspaces (slug, name) VALUES ('bench', 'Bench') RETURNING id`).Scan(&ws); err != nil {
+		b.Fatal(err)
+	}
+	exec(`INSERT INTO managed_environments (workspace_id, name) SELECT $1, 'Tenant ' || e FROM generate_series(1, 4) e`, ws)
+	exec(`INSERT INTO workspace_members (workspace_id, subject, role) VALUES ($1, 'bench-owner', 'owner')`, ws)
+	exec(benchRunsSQL, ws, 500)
+	exec(`ANALYZE`)
+
+	verifier, err := authz.NewVerifier(authz.VerifierConfig{HS256Secret: secret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	staleness := reconcile.DefaultStaleness()
+	router := rphttp.NewRouter(rphttp.Deps{
+		Log:          slog.New(slog.NewJSONHandler(io.Discard, nil)), // as in production, to a sink
+		DB:           pool,
+		Verifier:     verifier,
+		Reconciler:   reconcile.NewReconciler(pool, staleness, time.Now),
+		Staleness:    staleness,
+		Metrics:      metrics.New(),
+		CursorSecret: secret,
+	}).(*chi.Mux)
+	token, err := authz.IssueHS256(authz.IssueParams{Secret: secret, Subject: "bench-owner", TTL: time.Hour, Now: time.Now()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := "/workspaces/" + strconv.FormatInt(ws, 10) + "/operations"
+	serve := func(path string) (*lastWrite, bool) {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		w := &lastWrite{header: http.Header{}}
+		router.ServeHTTP(w, req)
+		return w, w.status == http.StatusOK
+	}
+
+	// load serves path from 32 goroutines, as cmd/benchapi's clients do, so
+	// that the CPU is busy serving rather than idling between round trips.
+	load := func(b *testing.B, path string) {
+		b.ReportAllocs()
+		b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
+		defer reportCPU(b)()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if w, ok := serve(path); !ok {
+					b.Errorf("%s: %d %s", path, w.status, w.body)
+					return
+				}
+			}
+		})
+	}
+
+	b.Run("first-page", func(b *testing.B) {
+		load(b, base+"?limit=50")
+	})
+	b.Run("filtered-with-cursor", func(b *testing.B) {
+		// The second page of a filtered listing checks a cursor and seals the next.
+		filtered := base + "?limit=20&status=completed&type=inventory.sync"
+		var first struct {
+			NextCursor string `json:"next_cursor"`
+		}
+		w, _ := serve(filtered)
+		if err := json.Unmarshal(w.body, &first); err != nil || first.NextCursor == "" {
+			b.Fatalf("no next page: %d %s", w.status, w.body)
+		}
+		load(b, filtered+"&cursor="+first.NextCursor)
+	})
+}
+
+// reportCPU reports the CPU this process used per operation until the
+// returned function runs: ns/op also holds the wait for PostgreSQL.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// lastWrite is a ResponseWriter that keeps only the status and the last
+// write (the server writes a page at once), so that the benchmark measures
+// the server and not a recorder's buffer.
+type lastWrite struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (w *lastWrite) Header() http.Header { return w.header }
+
+func (w *lastWrite) WriteHeader(status int) { w.status = status }
+
+func (w *lastWrite) Write(b []byte) (int, error) {
+	w.body = b
+	return len(b), nil
+}
