@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,13 +49,19 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // o.duration passes or o.maxRequests were sent, whichever is first. The CPU
 // of the server, of the PostgreSQL backends of the benchmark database (read
 // through pg) and of this process is spread over the measured requests.
-func load(ctx context.Context, client *http.Client, s scenario, o options, pg *pgxpool.Pool) (result, error) {
+func load(ctx context.Context, s scenario, o options, pg *pgxpool.Pool) (result, error) {
 	c, warmup, duration, maxRequests := o.concurrency, o.warmup, o.duration, o.maxRequests
-	if _, _, err := drive(ctx, client, s, c, warmup, maxRequests); err != nil {
+	conns := make([]conn, c) // kept open from the warmup to the end
+	addr := strings.TrimPrefix(s.server.base, "http://")
+	for i := range conns {
+		conns[i].addr = addr
+		defer conns[i].close()
+	}
+	if _, _, err := drive(ctx, conns, s, warmup, maxRequests); err != nil {
 		return result{}, err
 	}
 	start, cpuBefore := time.Now(), sampleCPU(ctx, s.server, pg, o.dbName)
-	latencies, failures, err := drive(ctx, client, s, c, duration, maxRequests)
+	latencies, failures, err := drive(ctx, conns, s, duration, maxRequests)
 	if err != nil {
 		return result{}, err
 	}
@@ -68,52 +75,36 @@ func load(ctx context.Context, client *http.Client, s scenario, o options, pg *p
 	return res, nil
 }
 
-// drive sends requests from c clients until duration passes or maxRequests
-// were sent. Requests in flight at the end are let finish (cancelling them
-// would make the servers drop their database connections).
-func drive(ctx context.Context, client *http.Client, s scenario, c int, duration time.Duration, maxRequests int) ([]time.Duration, int, error) {
+// drive sends requests from one client per connection until duration passes
+// or maxRequests were sent. Requests in flight at the end are let finish
+// (cancelling them would make the servers drop their database connections).
+func drive(ctx context.Context, conns []conn, s scenario, duration time.Duration, maxRequests int) ([]time.Duration, int, error) {
 	deadline := time.Now().Add(duration)
 	var sent, failures atomic.Int64
-	perClient := make([][]time.Duration, c)
-	var firstErr error
-	var once sync.Once
+	perClient := make([][]time.Duration, len(conns))
 	var wg sync.WaitGroup
 	auth := ""
 	if s.token != "" {
 		auth = "Bearer " + s.token
 	}
-	for i := range c {
+	for i := range conns {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))
-			// Bodies are drained in one read where io.Copy to io.Discard
-			// would take 8 KiB at a time.
-			body := make([]byte, 64<<10)
 			for ctx.Err() == nil && time.Now().Before(deadline) && sent.Add(1) <= int64(maxRequests) {
-				req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.server.base+s.path(rng), nil)
-				if err != nil {
-					once.Do(func() { firstErr = err })
-					return
-				}
-				if auth != "" {
-					req.Header.Set("Authorization", auth)
-				}
+				path := s.path(rng)
 				t0 := time.Now()
-				res, err := client.Do(req)
+				status, err := conns[i].get(path, auth)
 				if err != nil {
 					failures.Add(1)
 					continue
 				}
-				for err == nil {
-					_, err = res.Body.Read(body)
-				}
-				res.Body.Close()
 				perClient[i] = append(perClient[i], time.Since(t0))
-				if res.StatusCode != http.StatusOK {
+				if status != http.StatusOK {
 					failures.Add(1)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return slices.Concat(perClient...), int(failures.Load()), firstErr
+	return slices.Concat(perClient...), int(failures.Load()), ctx.Err()
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
-	"net/http"
 	"os"
 	"runtime"
 	"strconv"
@@ -62,10 +61,6 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		MaxIdleConns: o.concurrency * 2, MaxIdleConnsPerHost: o.concurrency * 2, IdleConnTimeout: time.Minute,
-		ReadBufferSize: 64 << 10, // a whole hub response, headers and body, in one read
-	}}
 	randomRun := func(r *mrand.Rand) int64 { return data.firstRun + r.Int64N(data.lastRun-data.firstRun+1) }
 	ws := strconv.FormatInt(data.workspace, 10)
 	scenarios := []scenario{
@@ -86,7 +81,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		o.concurrency, o.warmup, o.duration, o.maxRequests, runtime.NumCPU(), cmp.Or(os.Getenv("GOGC"), "100 (default)"))
 	results := make([]result, 0, len(scenarios))
 	for _, s := range scenarios {
-		res, err := load(ctx, client, s, o, pool)
+		res, err := load(ctx, s, o, pool)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}

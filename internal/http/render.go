@@ -63,14 +63,17 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 }
 
 // readReconciliation reads context.reconciliation; nil when the run has none
-// (or it is not an object).
+// (or it is not an object, or does not decode).
 func readReconciliation(raw json.RawMessage) *recorded {
 	if len(raw) == 0 || raw[0] != '{' {
 		return nil
 	}
-	var rec recorded
-	if json.Unmarshal(raw, &rec) != nil {
-		return nil
+	rec, ok := plainRecorded(raw)
+	if !ok {
+		rec = recorded{}
+		if json.Unmarshal(raw, &rec) != nil {
+			return nil
+		}
 	}
 	return &rec
 }

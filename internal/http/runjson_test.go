@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -41,4 +42,58 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(none.appendJSON([]byte("prefix")))[len("prefix"):])
 	require.True(t, strings.HasPrefix(string(full.appendJSON([]byte("kept:"))), "kept:{"))
+}
+
+// appendTime must write what time.Format writes (and encoding/json, for
+// years 0-9999), on any instant.
+func TestAppendTimeMatchesFormat(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	zone := time.FixedZone("x", -5*3600-30*60)
+	instants := []time.Time{{}, time.Unix(0, 0).UTC(), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 26, 12, 30, 15, 100, time.UTC), time.Date(2026, 11, 26, 12, 30, 15, 0, zone)}
+	for range 200_000 {
+		at := time.Unix(rng.Int64N(300*365*86400)-100*365*86400, 0)
+		switch rng.IntN(4) { // whole seconds, microseconds (as PostgreSQL stores), nanoseconds
+		case 1:
+			at = at.Add(time.Duration(rng.IntN(1e6)) * time.Microsecond)
+		case 2, 3:
+			at = at.Add(time.Duration(rng.IntN(1e9)))
+		}
+		instants = append(instants, at.UTC())
+	}
+	instants = append(instants, time.Now(), time.Now().In(zone))
+	for _, at := range instants {
+		require.Equal(t, `"`+at.Format(time.RFC3339Nano)+`"`, string(appendTime(nil, at)))
+	}
+}
+
+// appendRaw must write what encoding/json writes for a json.RawMessage.
+func TestAppendRawMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	docs := []string{`{}`, `[]`, ` null `, `"x"`, `1.5e3`, "{\n\t\"a\" : [ 1 , 2 ],\r\n \"b\": {\"c\": null}}",
+		`{"k": "a \"<q>\" \\ & \u2028 \/", "e": "x` + "\u2028\u2029 é \xe2\x80 <>&" + `", "n": [true, false, -0.5]}`,
+		`{"s": "\\", "t": "\\\"", "u": " spaced  out "}`, `"` + "\xe2" + `"`, `"ends with e2 80 ` + "\xe2\x80" + `"`}
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{`{`, `}`, `[`, `]`, `"`, `\"`, `\\`, ` `, "\n", `,`, `:`, `<`, `>`, `&`, "\u2028", "\u2029", "é", "\xe2", "a", "1"}
+	for range 20_000 { // random byte soups that happen to be valid JSON
+		var sb strings.Builder
+		for range rng.IntN(30) {
+			sb.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if json.Valid([]byte(sb.String())) {
+			docs = append(docs, sb.String())
+		}
+		docs = append(docs, `{"v": "`+strings.ReplaceAll(sb.String(), `"`, `'`)+`"}`)
+	}
+	for _, doc := range docs {
+		if !json.Valid([]byte(doc)) {
+			continue
+		}
+		want, err := json.Marshal(json.RawMessage(doc))
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendRaw([]byte("kept:"), json.RawMessage(doc)))[len("kept:"):], doc)
+	}
+	require.Equal(t, "null", string(appendRaw(nil, nil)))
 }

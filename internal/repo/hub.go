@@ -37,8 +37,9 @@ type RunListParams struct {
 // to p.Limit of the runs they may see, in one query: membership, environment
 // grants and environment names are joined, never fetched separately. It
 // returns ErrNotFound when the subject is not a member (or the workspace does
-// not exist).
-func RunListForMember(ctx context.Context, db DBTX, p RunListParams) (Member, []RunView, error) {
+// not exist). The runs are appended to runs[:0], so that a caller can reuse
+// one slice across calls.
+func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunView) (Member, []RunView, error) {
 	sql, args := RunListQuery(p)
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
@@ -47,7 +48,7 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams) (Member, []
 	defer rows.Close()
 	m := Member{WorkspaceID: p.WorkspaceID, Subject: p.Subject}
 	found := false
-	runs := make([]RunView, 0, p.Limit)
+	runs = runs[:0]
 	var (
 		row  hubRow
 		page = newPageStore(p.Limit)
