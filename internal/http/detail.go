@@ -26,11 +26,7 @@ import (
 //	@Failure		500		{object}	Problem
 //	@Router			/workspaces/{ws}/operations/{run} [get]
 func (a *api) getRun(w http.ResponseWriter, r *http.Request) error {
-	ws, err := pathID(r, "ws")
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "run")
+	ws, id, err := runPath(r)
 	if err != nil {
 		return err
 	}

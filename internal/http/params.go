@@ -15,9 +15,28 @@ import (
 func pathID(r *http.Request, name string) (int64, error) {
 	id, ok := parseID(chi.URLParam(r, name))
 	if !ok {
-		return 0, invalidField(name, "must be a positive integer id")
+		return 0, invalidField(name, badID)
 	}
 	return id, nil
+}
+
+const badID = "must be a positive integer id"
+
+// runPath reads {ws} and {run} of a run's URL, naming every malformed one.
+func runPath(r *http.Request) (ws, run int64, err error) {
+	var bad []FieldError
+	ws, ok := parseID(chi.URLParam(r, "ws"))
+	if !ok {
+		bad = append(bad, FieldError{Field: "ws", Detail: badID})
+	}
+	run, ok = parseID(chi.URLParam(r, "run"))
+	if !ok {
+		bad = append(bad, FieldError{Field: "run", Detail: badID})
+	}
+	if bad != nil {
+		return 0, 0, invalid(bad...)
+	}
+	return ws, run, nil
 }
 
 // parseID accepts only the canonical decimal form of a positive int64, so one

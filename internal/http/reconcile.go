@@ -68,11 +68,7 @@ type ReconcileDecision struct {
 //	@Failure		500		{object}	Problem
 //	@Router			/workspaces/{ws}/operations/{run}/reconcile [post]
 func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
-	ws, err := pathID(r, "ws")
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "run")
+	ws, id, err := runPath(r)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ type artifactInfo[T any] func(a *T) (id int64, inScope, valid bool)
 // out of scope first, then the pointer when there is one, else the single
 // in-scope candidate (two or more are ambiguous).
 func resolve[T any](ptr proof.Pointer, pointed *T, candidates []T, info artifactInfo[T]) resolution[T] {
-	var res resolution[T]
+	res := resolution[T]{state: resolvedNone}
 	var pointedID int64
 	if pointed != nil {
 		id, in, _ := info(pointed)
