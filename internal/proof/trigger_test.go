@@ -12,7 +12,7 @@ import (
 	"github.com/runproof/runproof/internal/repo"
 )
 
-// TestProofWritesTouchOpenRuns covers migration 00002: every write of proof
+// TestProofWritesTouchOpenRuns covers migrations 00002 and 00003: every write of proof
 // tied to an open run moves the run's updated_at, so a reconciler that judged
 // it on older proof loses its guarded write; completed runs are untouched.
 func TestProofWritesTouchOpenRuns(t *testing.T) {
@@ -81,6 +81,40 @@ func TestProofWritesTouchOpenRuns(t *testing.T) {
 		at = requireMoved(run, at, "item delete")
 		exec(`UPDATE backup_sets SET status = 'failed' WHERE id = $1`, set)
 		requireMoved(run, at, "set update")
+	})
+	// Migration 00003: artifacts a run names only by pointer (their
+	// operation_run_id NULL) are its proof too.
+	t.Run("a snapshot named by pointer", func(t *testing.T) {
+		snap := prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile})
+		other := prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile})
+		pointing := func(pointer any) prooftest.Run {
+			return prooftest.Run{WS: w.WS, Env: &w.Env, Type: "baseline.capture",
+				Context: map[string]any{"baseline_capture": map[string]any{"baseline_snapshot_id": pointer}}}
+		}
+		finished := pointing(snap)
+		finished.Status, finished.Outcome = "completed", "succeeded"
+		run := prooftest.InsertRun(t, pool, pointing(snap))
+		asFloat := prooftest.InsertRun(t, pool, pointing(float64(snap)))
+		done := prooftest.InsertRun(t, pool, finished)
+		elsewhere := prooftest.InsertRun(t, pool, pointing(other))
+		at, floatAt, elsewhereAt := run.UpdatedAt, asFloat.UpdatedAt, elsewhere.UpdatedAt
+		exec(`UPDATE baseline_snapshots SET gap_count = 2 WHERE id = $1`, snap)
+		at = requireMoved(run, at, "the pointed snapshot changed")
+		requireMoved(asFloat, floatAt, "a pointer written as a float names the same snapshot")
+		require.Equal(t, done.UpdatedAt, updatedAt(done), "a completed run is never touched")
+		require.Equal(t, elsewhereAt, updatedAt(elsewhere), "a run pointing elsewhere is not touched")
+		exec(`DELETE FROM baseline_snapshots WHERE id = $1`, snap)
+		requireMoved(run, at, "the pointed snapshot was deleted")
+	})
+	t.Run("a backup set named by pointer", func(t *testing.T) {
+		set := prooftest.InsertSet(t, pool, prooftest.Set{WS: w.WS, Env: w.Env, Expected: 2})
+		run := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "backup.schedule.execute",
+			Context: map[string]any{"backup_set_id": set}})
+		at := run.UpdatedAt
+		prooftest.BackupItems(t, pool, set, "captured", "captured", 2)
+		at = requireMoved(run, at, "items added to the pointed set")
+		exec(`UPDATE backup_sets SET status = 'completed' WHERE id = $1`, set)
+		requireMoved(run, at, "the pointed set changed")
 	})
 	t.Run("one touch per statement", func(t *testing.T) {
 		run := open("inventory.sync")
