@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/dbtest"
+)
+
+// serving runs `api serve` with environ until the test ends. It returns the
+// base URL once the server listens, the channel of its log lines, and stop,
+// which shuts it down and returns its exit code and the log lines it had not
+// read yet.
+func serving(t *testing.T, environ []string) (string, <-chan map[string]any, func() (int, []map[string]any)) {
+	t.Helper()
+	logs, w := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, []string{"serve"}, append(environ, "LISTEN_ADDR=127.0.0.1:0"), io.Discard, w)
+		w.Close()
+	}()
+	lines := make(chan map[string]any, 100)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil {
+				lines <- line
+			}
+		}
+	}()
+	var once sync.Once
+	var code int
+	var rest []map[string]any
+	stop := func() (int, []map[string]any) {
+		once.Do(func() {
+			cancel()
+			for line := range lines { // until the server closed its log
+				rest = append(rest, line)
+			}
+			code = <-exit
+		})
+		return code, rest
+	}
+	t.Cleanup(func() { stop() })
+	for line := range lines {
+		if line["msg"] == "listening" {
+			return "http://" + line["addr"].(string), lines, stop
+		}
+	}
+	t.Fatal("serve stopped before listening")
+	return "", nil, nil
+}
+
+// TestServeSweepsAndShutsDown starts the real binary's serve verb: it becomes
+// ready, its sweeper finalizes the demo's stale runs on its first pass, and a
+// cancelled context shuts it down cleanly (exit code 0).
+func TestServeSweepsAndShutsDown(t *testing.T) {
+	t.Parallel()
+	pool, url := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + url, "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef", "SWEEP_INTERVAL=1h"}
+	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
+
+	base, logs, stop := serving(t, env)
+	res, err := http.Get(base + "/readyz")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+
+	deadline := time.After(time.Minute) // a failure bound, not a timing assertion
+	for pass := false; !pass; {
+		select {
+		case line := <-logs:
+			if line["msg"] == "sweep pass" {
+				require.EqualValues(t, 26, line["finalized"], "every stale demo run, once")
+				pass = true
+			}
+		case <-deadline:
+			t.Fatal("the sweeper's first pass never came")
+		}
+	}
+	var open int
+	require.NoError(t, pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM operation_runs WHERE status <> 'completed'`).Scan(&open))
+	require.Equal(t, 2, open, "only the demo's two fresh runs stay open")
+	code, _ := stop()
+	require.Equal(t, 0, code, "graceful shutdown")
+}
+
+// TestServeWithoutSweeper: SWEEP_INTERVAL=0 serves without ever sweeping.
+func TestServeWithoutSweeper(t *testing.T) {
+	t.Parallel()
+	pool, url := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + url, "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef", "SWEEP_INTERVAL=0"}
+	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
+
+	base, _, stop := serving(t, env)
+	res, err := http.Get(base + "/healthz")
+	require.NoError(t, err)
+	res.Body.Close()
+	code, rest := stop()
+	require.Equal(t, 0, code)
+	for _, line := range rest {
+		require.NotContains(t, line["msg"], "sweep", "no sweeper runs")
+	}
+	var completed int
+	require.NoError(t, pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM operation_runs WHERE context ? 'reconciliation'`).Scan(&completed))
+	require.Zero(t, completed)
+}
