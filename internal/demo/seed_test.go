@@ -13,6 +13,7 @@ import (
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/demo"
 	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
 )
 
 // tables are every table the seed may write.
@@ -152,7 +153,7 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 			switch {
 			case status == reconcile.StatusCompleted:
 				state = "completed"
-			case staleness.IsStale(typ, status, created, started, heartbeat, now):
+			case staleness.IsStale(repo.Run{Type: typ, Status: status, CreatedAt: created, StartedAt: started, LastHeartbeatAt: heartbeat}, now):
 				state = "stale"
 			}
 			if got[family] == nil {

@@ -73,14 +73,8 @@ func staleExplanation(run repo.Run, s reconcile.Staleness, now time.Time) string
 		return fmt.Sprintf("Queued for %s without starting (allowed: %s). The run looks stale and can be reconciled.",
 			span(now.Sub(run.CreatedAt)), span(s.Queued))
 	}
-	last := run.CreatedAt
-	if run.LastHeartbeatAt != nil {
-		last = *run.LastHeartbeatAt
-	} else if run.StartedAt != nil {
-		last = *run.StartedAt
-	}
 	return fmt.Sprintf("No heartbeat for %s (allowed: %s). The run looks stale and can be reconciled.",
-		span(now.Sub(last)), span(s.RunningAfter(run.Type)))
+		span(now.Sub(run.LastActivity())), span(s.RunningAfter(run.Type)))
 }
 
 // nextAction is what an operator can do about a run: reconcile a stale open

@@ -34,7 +34,7 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 		Status:          run.Status,
 		Outcome:         run.Outcome,
 		OutcomeLabel:    reconcile.Outcome(run.Outcome).Label(),
-		Stale:           a.staleness.IsStale(run.Type, run.Status, run.CreatedAt, run.StartedAt, run.LastHeartbeatAt, v.now),
+		Stale:           a.staleness.IsStale(run.Run, v.now),
 		Links:           RunLinks{Self: self, Related: []RelatedLink{}},
 		CreatedAt:       run.CreatedAt.UTC(),
 		StartedAt:       utc(run.StartedAt),

@@ -41,7 +41,7 @@ func notStale(run repo.Run, s Staleness, now time.Time) Decision {
 		age, after = now.Sub(run.CreatedAt), s.Queued
 		msg = "it was queued " + minutes(age) + " ago and queued runs go stale after " + minutes(after)
 	} else {
-		age, after = now.Sub(lastActivity(run)), s.RunningAfter(run.Type)
+		age, after = now.Sub(run.LastActivity()), s.RunningAfter(run.Type)
 		msg = "it last showed activity " + minutes(age) + " ago and running " + safeCode(Canonical(run.Type)) +
 			" runs go stale after " + minutes(after)
 	}
@@ -64,7 +64,7 @@ func StalePath(d *Decision, run repo.Run) Decision {
 	}
 	reason := ReasonStale
 	explanation := "No proof of completed work was found, so stale run " + strconv.FormatInt(run.ID, 10) +
-		" was closed as failed; it last showed activity at " + clockTime(lastActivity(run)) + "."
+		" was closed as failed; it last showed activity at " + clockTime(run.LastActivity()) + "."
 	prf := map[string]any{}
 	links := []Link{}
 	if d != nil && d.Kind == DecisionNotReconciled {
@@ -79,16 +79,4 @@ func StalePath(d *Decision, run repo.Run) Decision {
 	o := OutcomeFailed
 	return Decision{Kind: DecisionFinalized, Outcome: &o, ReasonCode: reason, Explanation: explanation,
 		Proof: prf, Links: links, Adapter: adapterGeneric, Summary: map[string]int64{}}
-}
-
-// lastActivity is coalesce(last_heartbeat_at, started_at, created_at).
-func lastActivity(run repo.Run) time.Time {
-	switch {
-	case run.LastHeartbeatAt != nil:
-		return *run.LastHeartbeatAt
-	case run.StartedAt != nil:
-		return *run.StartedAt
-	default:
-		return run.CreatedAt
-	}
 }

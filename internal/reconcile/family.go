@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/runproof/runproof/internal/repo"
 )
 
 // Canonical run families that have an adapter.
@@ -79,39 +81,17 @@ func (s Staleness) RunningAfter(runType string) time.Duration {
 	return s.RunningDefault
 }
 
-// IsStale reports whether an open run is stale at now.
-func (s Staleness) IsStale(runType, status string, createdAt time.Time, startedAt, heartbeatAt *time.Time, now time.Time) bool {
-	switch status {
+// IsStale reports whether an open run is stale at now; the SQL twin is
+// repo's staleCondition, fed by Thresholds.
+func (s Staleness) IsStale(run repo.Run, now time.Time) bool {
+	switch run.Status {
 	case StatusQueued:
-		return now.Sub(createdAt) > s.Queued
+		return now.Sub(run.CreatedAt) > s.Queued
 	case StatusRunning:
-		last := createdAt
-		if heartbeatAt != nil {
-			last = *heartbeatAt
-		} else if startedAt != nil {
-			last = *startedAt
-		}
-		return now.Sub(last) > s.RunningAfter(runType)
+		return now.Sub(run.LastActivity()) > s.RunningAfter(run.Type)
 	default:
 		return false
 	}
-}
-
-// RunningByType expands the per-family thresholds to every stored type string
-// (canonical and aliases), for SQL that compares raw types.
-func (s Staleness) RunningByType() (types []string, after []time.Duration) {
-	families := make([]string, 0, len(s.Running))
-	for f := range s.Running {
-		families = append(families, f)
-	}
-	sort.Strings(families)
-	for _, f := range families {
-		for _, t := range TypesOf(f) {
-			types = append(types, t)
-			after = append(after, s.Running[f])
-		}
-	}
-	return types, after
 }
 
 // ParseRunningThresholds parses STALE_RUNNING_AFTER on top of the defaults:

@@ -93,7 +93,7 @@ func (r *Reconciler) attempt(ctx context.Context, req Request) (res Result, agai
 		res.Decision = alreadyTerminal(run)
 		return res, false, nil
 	}
-	if !req.DryRun && !r.staleness.IsStale(run.Type, run.Status, run.CreatedAt, run.StartedAt, run.LastHeartbeatAt, now) {
+	if !req.DryRun && !r.staleness.IsStale(run, now) {
 		res.Decision = notStale(run, r.staleness, now)
 		return res, false, nil
 	}

@@ -75,16 +75,6 @@ type FinalizeResult struct {
 	Run    Run
 }
 
-// RunFinalize is RunFinalizeBatch for one run. Losing the guard is a result,
-// not an error; errors are database or encoding failures.
-func RunFinalize(ctx context.Context, db DBTX, p FinalizeParams) (FinalizeResult, error) {
-	res, err := RunFinalizeBatch(ctx, db, []FinalizeParams{p})
-	if err != nil {
-		return FinalizeResult{}, err
-	}
-	return res[0], nil
-}
-
 // finalizeSQL is the only statement that writes a run's lifecycle state. Each
 // row is written only while it is open and unchanged since it was judged.
 const finalizeSQL = `WITH v AS (

@@ -30,6 +30,20 @@ type Run struct {
 	UpdatedAt       time.Time
 }
 
+// LastActivity is when the run last showed life:
+// coalesce(last_heartbeat_at, started_at, created_at), the clock of the
+// running stale threshold.
+func (r Run) LastActivity() time.Time {
+	switch {
+	case r.LastHeartbeatAt != nil:
+		return *r.LastHeartbeatAt
+	case r.StartedAt != nil:
+		return *r.StartedAt
+	default:
+		return r.CreatedAt
+	}
+}
+
 // runColumns selects a Run from operation_runs r left-joined to managed_environments e.
 const runColumns = `r.id, r.workspace_id, r.managed_environment_id, e.name, r.type, r.status,
 	r.outcome, r.initiator, r.context, r.summary_counts, r.failures, r.created_at,

@@ -48,6 +48,8 @@ type Config struct {
 type Sweeper struct {
 	pool *pgxpool.Pool
 	cfg  Config
+	// thresholds is cfg.Staleness in the shape the claim query takes.
+	thresholds repo.StaleThresholds
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -84,7 +86,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	if cfg.BatchSize < 1 || cfg.BatchSize > 10000 {
 		return nil, fmt.Errorf("sweep: batch size %d outside 1–10000", cfg.BatchSize)
 	}
-	return &Sweeper{pool: pool, cfg: cfg}, nil
+	return &Sweeper{pool: pool, cfg: cfg, thresholds: cfg.Staleness.Thresholds()}, nil
 }
 
 // Options narrow one pass.
@@ -143,7 +145,7 @@ func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
 		return res, err
 	}
 	if s.cfg.Metrics != nil && !opts.DryRun {
-		if waiting, err := repo.RunCountStale(ctx, s.pool, s.cfg.Staleness.Thresholds(), s.cfg.Now()); err == nil {
+		if waiting, err := repo.RunCountStale(ctx, s.pool, s.thresholds, s.cfg.Now()); err == nil {
 			s.cfg.Metrics.SetStaleWaiting(waiting)
 		}
 	}
@@ -164,7 +166,7 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 
 	now := s.cfg.Now()
 	runs, err := repo.RunClaimStale(ctx, tx, repo.RunClaimStaleParams{
-		Thresholds:  s.cfg.Staleness.Thresholds(),
+		Thresholds:  s.thresholds,
 		Now:         now,
 		AfterID:     afterID,
 		WorkspaceID: opts.WorkspaceID,
