@@ -15,10 +15,18 @@ func (a *api) member(ctx context.Context, ws int64, capability authz.Capability)
 	if err != nil {
 		return repo.Member{}, err
 	}
-	if !authz.Role(m.Role).Can(capability) {
-		return repo.Member{}, errForbidden
+	if err := authorize(m.Role, capability); err != nil {
+		return repo.Member{}, err
 	}
 	return m, nil
+}
+
+// authorize is errForbidden unless role grants capability.
+func authorize(role string, capability authz.Capability) error {
+	if !authz.Role(role).Can(capability) {
+		return errForbidden
+	}
+	return nil
 }
 
 // memberRun returns the caller's membership and the run p names (p.Subject
@@ -33,8 +41,8 @@ func (a *api) memberRun(ctx context.Context, p repo.RunGetForMemberParams, capab
 	if err != nil {
 		return repo.Member{}, repo.RunView{}, err
 	}
-	if !authz.Role(m.Role).Can(capability) {
-		return repo.Member{}, repo.RunView{}, errForbidden
+	if err := authorize(m.Role, capability); err != nil {
+		return repo.Member{}, repo.RunView{}, err
 	}
 	return m, run, nil
 }

@@ -62,6 +62,12 @@ func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.member(r.Context(), ws, authz.CapView); err != nil {
 		return err
 	}
+	return writeJSON(w, http.StatusOK, a.families)
+}
+
+// familiesOf renders the families and their thresholds; they are fixed for
+// the process, so the router builds this once.
+func familiesOf(s reconcile.Staleness) Families {
 	infos := reconcile.Families()
 	out := Families{Families: make([]Family, 0, len(infos))}
 	for _, f := range infos {
@@ -71,15 +77,15 @@ func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 		}
 		out.Families = append(out.Families, Family{
 			Family:    f.Family,
-			Aliases:   append([]string{}, f.Aliases...),
+			Aliases:   f.Aliases,
 			Supported: f.Supported,
 			Adapter:   nonEmpty(f.Adapter),
 			StaleAfter: StaleAfter{
-				QueuedSeconds:  int64(a.staleness.Queued.Seconds()),
-				RunningSeconds: int64(a.staleness.RunningAfter(f.Family).Seconds()),
+				QueuedSeconds:  int64(s.Queued.Seconds()),
+				RunningSeconds: int64(s.RunningAfter(f.Family).Seconds()),
 			},
 			Rules: rules,
 		})
 	}
-	return writeJSON(w, http.StatusOK, out)
+	return out
 }

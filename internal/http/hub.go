@@ -114,8 +114,9 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	if f.family != "" {
 		p.Types = reconcile.TypesOf(f.family)
 	}
+	key := f.key(ws) // binds a cursor to its workspace and filters
 	if f.cursor != "" {
-		pos, err := a.cursors.decode(f.cursor, f.key(ws))
+		pos, err := a.cursors.decode(f.cursor, key)
 		if err != nil {
 			return err
 		}
@@ -128,13 +129,13 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !authz.Role(m.Role).Can(authz.CapView) {
-		return errForbidden
+	if err := authorize(m.Role, authz.CapView); err != nil {
+		return err
 	}
 	page := HubPage{Items: s.items[:0]}
 	if len(runs) > f.limit {
 		last := runs[f.limit-1]
-		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, f.key(ws)))
+		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, key))
 		runs = runs[:f.limit]
 	}
 	v := view{now: p.Now, viewer: m}

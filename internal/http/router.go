@@ -46,6 +46,7 @@ type api struct {
 	reconciler     Reconciler
 	staleness      reconcile.Staleness
 	thresholds     repo.StaleThresholds // staleness for SQL, converted once
+	families       Families             // the families response, built once
 	metrics        *metrics.Metrics
 	metricsHandler http.Handler
 	cursors        cursorCodec
@@ -62,6 +63,7 @@ func NewRouter(d Deps) http.Handler {
 		reconciler: d.Reconciler,
 		staleness:  d.Staleness,
 		thresholds: d.Staleness.Thresholds(),
+		families:   familiesOf(d.Staleness),
 		metrics:    d.Metrics,
 		cursors:    newCursorCodec(d.CursorSecret),
 		now:        d.Now,

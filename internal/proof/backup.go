@@ -83,7 +83,7 @@ func newBackupLoader(reqs []Request, out []Proof) *backupLoader {
 		proofs = append(proofs, p)
 		out[i].Backup = &proofs[len(proofs)-1]
 		l.runs.add(rq.Run.ID, i)
-		if ptr := p.Claims.SetID; ptr.Given && !ptr.Malformed {
+		if ptr := p.Claims.SetID; ptr.Valid() {
 			l.pointers.add(ptr.ID, i)
 		}
 	}

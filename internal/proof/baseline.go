@@ -8,8 +8,6 @@ import (
 
 // BaselineClaims is the baseline_capture section of a run's context.
 type BaselineClaims struct {
-	// Present: the context holds a baseline_capture object.
-	Present    bool
 	ProfileID  Pointer
 	SnapshotID Pointer
 	// EligibilityBlocked: eligibility.status is "blocked";
@@ -54,7 +52,7 @@ func ParseBaselineClaims(context json.RawMessage) BaselineClaims {
 	if !bc.is('{') {
 		return BaselineClaims{}
 	}
-	c := BaselineClaims{Present: true}
+	var c BaselineClaims
 	for k, v := range bc.members() {
 		switch {
 		case keyIs(k, "baseline_profile_id"):
@@ -92,7 +90,7 @@ func newBaselineLoader(reqs []Request, out []Proof) *baselineLoader {
 		proofs = append(proofs, p)
 		out[i].Baseline = &proofs[len(proofs)-1]
 		l.runs.add(rq.Run.ID, i)
-		if ptr := p.Claims.SnapshotID; ptr.Given && !ptr.Malformed {
+		if ptr := p.Claims.SnapshotID; ptr.Valid() {
 			l.pointers.add(ptr.ID, i)
 		}
 	}

@@ -47,7 +47,7 @@ func TestParseBaselineClaimsToleratesWhatJobsWrite(t *testing.T) {
 	got := proof.ParseBaselineClaims(json.RawMessage(`{"baseline_capture": {"baseline_profile_id": 7,
 		"baseline_snapshot_id": "91", "eligibility": {"status": "blocked", "reason_code": 5},
 		"gaps": {"count": 3}, "meta_fallback_count": 2}}`))
-	require.Equal(t, proof.BaselineClaims{Present: true, ProfileID: proof.Pointer{ID: 7, Given: true},
+	require.Equal(t, proof.BaselineClaims{ProfileID: proof.Pointer{ID: 7, Given: true},
 		SnapshotID: proof.Pointer{Given: true, Malformed: true}, EligibilityBlocked: true, GapCount: 3, MetaFallbackCount: 2}, got)
 
 	for _, ctx := range []string{`{}`, `{"baseline_capture": []}`, `{"baseline_capture": {"eligibility": "blocked", "gaps": 3}}`} {

@@ -25,8 +25,11 @@ type Pointer struct {
 	Malformed bool
 }
 
+// Valid reports whether p names an id at all.
+func (p Pointer) Valid() bool { return p.Given && !p.Malformed }
+
 // Names reports whether p names artifact id.
-func (p Pointer) Names(id int64) bool { return p.Given && !p.Malformed && p.ID == id }
+func (p Pointer) Names(id int64) bool { return p.Valid() && p.ID == id }
 
 // Reason is a reason object such as inventory.blocked_reason or
 // backup_schedule.skip_reason.

@@ -47,19 +47,17 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	if res.found != nil {
 		prf["backup_set_id"], prf["set_status"] = set.ID, set.Status
 	}
-	if c.ScheduleID.Given && !c.ScheduleID.Malformed {
+	if c.ScheduleID.Valid() {
 		prf["backup_schedule_id"] = c.ScheduleID.ID
 	}
-	if c.SetID.Given && !c.SetID.Malformed {
+	if c.SetID.Valid() {
 		prf["set_pointer"] = c.SetID.ID
 	}
 	if c.SkipReason.Set {
 		prf["skip_reason"] = safeCode(c.SkipReason.Code)
 	}
-	summary := func() map[string]int64 {
-		return map[string]int64{"expected": set.Expected, "captured": set.Captured, "failed": set.Failed,
-			"assignments_missing": set.AssignmentsMissing}
-	}
+	summary := map[string]int64{"expected": set.Expected, "captured": set.Captured, "failed": set.Failed,
+		"assignments_missing": set.AssignmentsMissing}
 	held := backupHeld(res.found, c.SetID, len(res.inScope))
 
 	var d Decision
@@ -76,14 +74,14 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	case res.found != nil && set.Captured == set.Expected && set.Failed == 0 && set.AssignmentsMissing == 0 &&
 		(set.Expected > 0 || set.Status == "completed"):
 		d = finalized(OutcomeSucceeded, ReasonBackupComplete, "Backup captured in full: "+held+
-			", with 0 failed and 0 missing assignments.", prf, links, summary())
+			", with 0 failed and 0 missing assignments.", prf, links, summary)
 	case set.Captured >= 1 && (set.Failed > 0 || set.Captured < set.Expected || set.AssignmentsMissing > 0):
 		d = finalized(OutcomePartiallySucceeded, ReasonBackupPartial, "Backup partly captured: "+held+", with "+
 			strconv.FormatInt(set.Failed, 10)+" failed and "+plural(set.AssignmentsMissing, "missing assignment", "missing assignments")+".",
-			prf, links, summary())
+			prf, links, summary)
 	case set.Captured == 0 && c.SkipReason.Set:
 		d = finalized(OutcomeBlocked, ReasonBackupSkipped, "Backup skipped"+parenCode(c.SkipReason.Code)+": "+held+".",
-			prf, links, summary())
+			prf, links, summary)
 	case set.Captured == 0 && (set.Failed > 0 || bp.Failures.Count > 0):
 		msg := "Backup failed: " + held
 		if res.found != nil {
@@ -92,7 +90,7 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		if bp.Failures.Count > 0 {
 			msg += "; the run reported " + failures(bp.Failures)
 		}
-		d = finalized(OutcomeFailed, ReasonBackupFailed, msg+".", prf, links, summary())
+		d = finalized(OutcomeFailed, ReasonBackupFailed, msg+".", prf, links, summary)
 	case set.Captured > set.Expected:
 		d = notReconciled(ReasonInconsistent, "No backup outcome can be proven: "+held+
 			", more than the set expects.", prf, links)

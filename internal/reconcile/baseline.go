@@ -36,10 +36,10 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		"meta_fallback_count": c.MetaFallbackCount,
 		"failures":            int64(bp.Failures.Count),
 	}
-	if c.ProfileID.Given && !c.ProfileID.Malformed {
+	if c.ProfileID.Valid() {
 		prf["baseline_profile_id"] = c.ProfileID.ID
 	}
-	if c.SnapshotID.Given && !c.SnapshotID.Malformed {
+	if c.SnapshotID.Valid() {
 		prf["snapshot_pointer"] = c.SnapshotID.ID
 	}
 	var links []Link
@@ -76,10 +76,10 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		}
 	case c.EligibilityBlocked:
 		d = finalized(OutcomeBlocked, ReasonBaselineBlocked, "Baseline capture blocked"+parenCode(c.EligibilityCode)+": "+
-			noSnapshot(c.SnapshotID, len(res.inScope))+".", prf, nil, map[string]int64{"snapshots": 0, "failures": int64(bp.Failures.Count)})
+			noSnapshot(c.SnapshotID, len(res.inScope))+".", prf, nil, noSnapshotCounts(bp.Failures))
 	case bp.Failures.Count > 0:
 		d = finalized(OutcomeFailed, ReasonBaselineFailed, "Baseline capture failed: "+noSnapshot(c.SnapshotID, len(res.inScope))+
-			" and the run reported "+failures(bp.Failures)+".", prf, nil, map[string]int64{"snapshots": 0, "failures": int64(bp.Failures.Count)})
+			" and the run reported "+failures(bp.Failures)+".", prf, nil, noSnapshotCounts(bp.Failures))
 	default:
 		d = notReconciled(ReasonMissing, "No baseline outcome can be proven: "+noSnapshot(c.SnapshotID, len(res.inScope))+
 			", eligibility is not blocked and 0 failures were reported.", prf, nil)
@@ -107,4 +107,9 @@ func noSnapshot(ptr proof.Pointer, candidates int) string {
 // failures formats a run's failures, e.g. "2 failures (graph_throttled)".
 func failures(f proof.Failures) string {
 	return plural(int64(f.Count), "failure", "failures") + parenCode(f.FirstCode)
+}
+
+// noSnapshotCounts are the summary counts of a capture that left no snapshot.
+func noSnapshotCounts(f proof.Failures) map[string]int64 {
+	return map[string]int64{"snapshots": 0, "failures": int64(f.Count)}
 }

@@ -51,23 +51,22 @@ func notStale(run repo.Run, s Staleness, now time.Time) Decision {
 		Links:       []Link{}}
 }
 
-// StalePath is the generic stale decision (CONTRACT §5) for a stale run that
-// no adapter can finalize: d is nil for an unsupported family, or the
-// adapter's not_reconciled decision. The result finalizes the run as failed
-// with reason run.stale (or the adapter's reason code), an explanation that
-// no proof of completed work was found (keeping the adapter's reason), the
-// adapter's proof and links, and adapter "generic/v1". A finalized d is
-// returned unchanged. It never fails.
-func StalePath(d *Decision, run repo.Run) Decision {
-	if d != nil && d.Kind == DecisionFinalized {
-		return *d
+// StalePath is the sweep's decision (CONTRACT §5) for a stale run given what
+// was decided about it: a finalized d is returned unchanged; anything else
+// (unsupported_family, not_reconciled) finalizes the run as failed with
+// reason run.stale, or the adapter's reason code, proof and links when it
+// was not_reconciled, an explanation that no proof of completed work was
+// found, and adapter "generic/v1". It never fails.
+func StalePath(d Decision, run repo.Run) Decision {
+	if d.Kind == DecisionFinalized {
+		return d
 	}
 	reason := ReasonStale
 	explanation := "No proof of completed work was found, so stale run " + strconv.FormatInt(run.ID, 10) +
 		" was closed as failed; it last showed activity at " + clockTime(run.LastActivity()) + "."
 	prf := map[string]any{}
 	links := []Link{}
-	if d != nil && d.Kind == DecisionNotReconciled {
+	if d.Kind == DecisionNotReconciled {
 		reason = d.ReasonCode
 		explanation = "No proof of completed work was found, so the stale run was closed as failed: " +
 			lowerFirst(d.Explanation) + "."

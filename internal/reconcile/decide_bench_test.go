@@ -30,7 +30,7 @@ func BenchmarkDecide(b *testing.B) {
 
 	snapshot := proof.Snapshot{ID: 91, WorkspaceID: 1, EnvironmentID: env, ProfileID: 7, RunID: 42, ItemCount: 120, GapCount: 3, InScope: true}
 	baseline := proof.Proof{Baseline: &proof.BaselineProof{
-		Claims: proof.BaselineClaims{Present: true, ProfileID: proof.Pointer{ID: 7, Given: true},
+		Claims: proof.BaselineClaims{ProfileID: proof.Pointer{ID: 7, Given: true},
 			SnapshotID: proof.Pointer{ID: 91, Given: true}, GapCount: 3},
 		Pointed:    &snapshot,
 		Candidates: []proof.Snapshot{snapshot},

@@ -82,11 +82,7 @@ func TestSweepPathInATransaction(t *testing.T) {
 	for i, d := range decisions {
 		require.Equal(t, want[i].kind, d.Kind, i)
 		require.Equal(t, want[i].reason, d.ReasonCode, i)
-		if d.Kind == reconcile.DecisionUnsupportedFamily {
-			d = reconcile.StalePath(nil, runs[i])
-		} else {
-			d = reconcile.StalePath(&d, runs[i])
-		}
+		d = reconcile.StalePath(d, runs[i])
 		requireCalmSentence(t, d)
 		fs[i] = reconcile.Finalization{Run: runs[i], Decision: d, Source: reconcile.SourceSweep}
 	}

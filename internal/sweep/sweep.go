@@ -191,11 +191,7 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 	for i, run := range runs {
 		d := decisions[i]
 		keys[i] = Key{Family: reconcile.Canonical(run.Type), Decision: d.Kind}
-		adapterSaid := &d
-		if d.Kind == reconcile.DecisionUnsupportedFamily {
-			adapterSaid = nil
-		}
-		final := reconcile.StalePath(adapterSaid, run)
+		final := reconcile.StalePath(d, run)
 		keys[i].Outcome = *final.Outcome
 		finals[i] = reconcile.Finalization{Run: run, Decision: final, Source: reconcile.SourceSweep}
 	}
