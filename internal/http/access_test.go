@@ -25,6 +25,7 @@ func setupAccess(t *testing.T) accessFixture {
 	a.hidden = f.environment(a.ws, "hidden")
 	f.member(a.ws, "grant", "operator", a.granted)
 	f.member(a.ws, "owner", "owner")
+	f.member(a.ws, "reader", "readonly", a.granted)
 	f.member(a.other, "grant", "owner")
 	stale := runSpec{age: 3 * time.Hour}
 	stale.env = &a.granted
@@ -51,6 +52,10 @@ func TestHiddenRunsAnswerIdentically404(t *testing.T) {
 		"run of another workspace": {"grant", a.ws, a.otherWorkspaceRun},
 		"ungranted environment":    {"grant", a.ws, a.inHidden},
 		"unknown run":              {"grant", a.ws, a.otherWorkspaceRun + 1000},
+		// Visibility is decided before the role: a readonly member asking to
+		// reconcile a run it cannot see gets the 404, never a 403.
+		"readonly, ungranted environment": {"reader", a.ws, a.inHidden},
+		"readonly, unknown run":           {"reader", a.ws, a.otherWorkspaceRun + 1000},
 	}
 	before := map[int64]string{}
 	for _, id := range []int64{a.inGranted, a.inHidden, a.noEnv, a.otherWorkspaceRun} {
@@ -91,6 +96,8 @@ func TestHiddenRunsAnswerIdentically404(t *testing.T) {
 		require.Equal(t, string(hidden.Body), string(res.Body))
 	}
 	res := send(http.MethodGet, hubPath(unknownWorkspace, ""), "grant", "")
+	require.Equal(t, http.StatusNotFound, res.Code)
+	require.Equal(t, hidden.Header, res.Header)
 	require.Equal(t, string(hidden.Body), string(res.Body))
 }
 

@@ -55,6 +55,29 @@ func TestHubNewestFirstWithEnvironmentNames(t *testing.T) {
 	require.Nil(t, p.Items[0].Environment)
 	require.Equal(t, env, p.Items[3].Environment.ID)
 	require.Equal(t, "Contoso", p.Items[3].Environment.Name)
+
+	// Hub items carry exactly the contract's keys: never context or failures.
+	var raw struct{ Items []map[string]any }
+	require.NoError(t, json.Unmarshal(f.get(hubPath(ws, ""), f.token("alice")).Body, &raw))
+	for _, it := range raw.Items {
+		require.Equal(t, slices.Sorted(slices.Values(runKeys)), keys(it))
+	}
+}
+
+// Without limit a page holds 50 runs (CONTRACT §6) and points to the next.
+func TestHubDefaultLimitIs50(t *testing.T) {
+	f := setup(t)
+	ws := f.workspace("w")
+	f.member(ws, "alice", "readonly")
+	for i := range 51 {
+		f.run(ws, runSpec{age: time.Duration(i+1) * time.Minute})
+	}
+	p := decodePage(t, f.get(hubPath(ws, ""), f.token("alice")))
+	require.Len(t, p.Items, 50)
+	require.NotNil(t, p.NextCursor)
+	rest := decodePage(t, f.get(hubPath(ws, "cursor="+*p.NextCursor), f.token("alice")))
+	require.Len(t, rest.Items, 1)
+	require.Nil(t, rest.NextCursor)
 }
 
 func TestHubFilters(t *testing.T) {

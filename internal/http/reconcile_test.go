@@ -200,9 +200,29 @@ func TestConcurrentReconcilesFinalizeOnce(t *testing.T) {
 		require.ElementsMatch(t, []string{"finalized", "already_terminal"}, decisions)
 		require.NotEqual(t, results[0]["applied"], results[1]["applied"], "exactly one applied")
 
-		var updates int
+		// The stored record is the winner's: its actor and time, not the loser's.
+		winner := 0
+		if results[1]["applied"] == true {
+			winner = 1
+		}
+		stored := responses[winner].json(t)["run"].(map[string]any)["reconciliation"].(map[string]any)
+		var actor, reconciledAt string
 		require.NoError(t, f.pool.QueryRow(context.Background(),
-			`select count(*) from operation_runs where id = $1 and status = 'completed' and context ? 'reconciliation'`, run).Scan(&updates))
-		require.Equal(t, 1, updates)
+			`select context #>> '{reconciliation,actor}', context #>> '{reconciliation,reconciled_at}' from operation_runs where id = $1`, run).
+			Scan(&actor, &reconciledAt))
+		require.Equal(t, stored["actor"], actor)
+		require.Equal(t, []string{"alice", "bob"}[winner], actor)
+		requireSameInstant(t, stored["reconciled_at"].(string), reconciledAt)
 	}
+}
+
+// requireSameInstant compares two RFC 3339 times (JSON and PostgreSQL's
+// jsonb text may spell the same instant differently).
+func requireSameInstant(t *testing.T, want, got string) {
+	t.Helper()
+	w, err := time.Parse(time.RFC3339Nano, want)
+	require.NoError(t, err)
+	g, err := time.Parse(time.RFC3339Nano, got)
+	require.NoError(t, err)
+	require.True(t, w.Equal(g), "%s vs %s", want, got)
 }

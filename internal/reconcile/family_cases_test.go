@@ -92,6 +92,7 @@ func runFamily(t *testing.T, family string, cases []familyCase) {
 				Reconciliation repo.Reconciliation `json:"reconciliation"`
 			}
 			require.NoError(t, json.Unmarshal(after.Context, &stored))
+			prooftest.RequireReconciliationKeys(t, after.Context)
 			rec := stored.Reconciliation
 			require.Equal(t, "finalized", rec.Decision)
 			require.Equal(t, string(c.outcome), rec.Outcome)

@@ -92,4 +92,7 @@ func TestRaceJobAndEightReconcilers(t *testing.T) {
 		}
 	}
 	t.Logf("%d iterations: job won %d, a reconciler won %d", iterations, jobWins, reconcilerWins)
+	// Both branches above must have been exercised for the test to mean anything.
+	require.Positive(t, jobWins, "the job never won a race")
+	require.Positive(t, reconcilerWins, "a reconciler never won a race")
 }

@@ -28,6 +28,9 @@ func reconciliationOf(t *testing.T, r repo.Run) *repo.Reconciliation {
 		Reconciliation *repo.Reconciliation `json:"reconciliation"`
 	}
 	require.NoError(t, json.Unmarshal(r.Context, &c))
+	if c.Reconciliation != nil {
+		prooftest.RequireReconciliationKeys(t, r.Context)
+	}
 	return c.Reconciliation
 }
 

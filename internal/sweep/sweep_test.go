@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 	"github.com/runproof/runproof/internal/sweep"
@@ -46,6 +47,7 @@ func readRuns(t testing.TB, pool *pgxpool.Pool, ws int64) []finalState {
 		if rec != nil {
 			s.rec = &repo.Reconciliation{}
 			require.NoError(t, json.Unmarshal(rec, s.rec))
+			prooftest.RequireReconciliationKeys(t, []byte(`{"reconciliation":`+string(rec)+`}`))
 		}
 		out = append(out, s)
 	}

@@ -6,6 +6,7 @@ package prooftest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -189,4 +190,29 @@ func jsonText(t testing.TB, v any, def string) string {
 		require.NoError(t, err)
 		return string(b)
 	}
+}
+
+// reconciliationKeys are the keys CONTRACT §4 fixes for context.reconciliation
+// (plus links, which runproof adds); note appears only when one was given.
+var reconciliationKeys = []string{"actor", "adapter", "decision", "explanation", "links", "outcome",
+	"previous_status", "proof", "reason_code", "reconciled_at", "source"}
+
+// RequireReconciliationKeys fails unless the run context runContext holds a
+// reconciliation object with exactly the contract's keys, none of them null.
+func RequireReconciliationKeys(t testing.TB, runContext json.RawMessage) {
+	t.Helper()
+	var c struct {
+		Reconciliation map[string]any `json:"reconciliation"`
+	}
+	require.NoError(t, json.Unmarshal(runContext, &c))
+	require.NotNil(t, c.Reconciliation, "context.reconciliation is written")
+	keys := make([]string, 0, len(c.Reconciliation))
+	for k, v := range c.Reconciliation {
+		require.NotNil(t, v, "context.reconciliation.%s is set", k)
+		if k != "note" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	require.Equal(t, reconciliationKeys, keys)
 }
