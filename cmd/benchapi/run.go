@@ -35,8 +35,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "dataset: %d runs in all, %d in workspace %d (4 environments); ready in %s\n",
-		data.totalRuns, data.lastRun-data.firstRun+1, data.workspace, time.Since(seedStart).Round(time.Millisecond))
+	fmt.Fprintf(out, "dataset: %d runs in all, %d in workspace %d (%d environments); ready in %s\n",
+		data.totalRuns, data.lastRun-data.firstRun+1, data.workspace, data.environments, time.Since(seedStart).Round(time.Millisecond))
 
 	secretBytes := make([]byte, 24)
 	_, _ = rand.Read(secretBytes)

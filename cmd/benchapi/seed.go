@@ -82,7 +82,7 @@ func seed(ctx context.Context, pool *pgxpool.Pool, runs int) (dataset, error) {
 		return dataset{}, err
 	}
 	if d.lastRun-d.firstRun+1 < int64(runs) {
-		return dataset{}, fmt.Errorf("database %s holds fewer than %d runs in the bench workspace; drop it to reseed", "runproof_bench", runs)
+		return dataset{}, fmt.Errorf("the bench database holds fewer than %d runs in the bench workspace; drop it to reseed", runs)
 	}
 	return d, nil
 }

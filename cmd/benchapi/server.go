@@ -28,10 +28,6 @@ func startServer(ctx context.Context, name string, argv []string, env ...string)
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		return nil, err
-	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LISTEN_ADDR=" + addr}, env...)
 	for _, k := range []string{"GOGC", "GOMEMLIMIT", "GOMAXPROCS"} { // runtime tuning applies to both servers alike
@@ -39,7 +35,7 @@ func startServer(ctx context.Context, name string, argv []string, env ...string)
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
-	cmd.Stdout, cmd.Stderr = devnull, devnull                          // request logs are written, as in production, and dropped
+	cmd.Stdout, cmd.Stderr = nil, nil                                  // request logs are written, as in production, to /dev/null
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlives the benchmark
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
