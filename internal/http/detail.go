@@ -41,6 +41,6 @@ func (a *api) getRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := a.renderRun(run, view{now: a.now(), viewer: m, diagnostics: diagnostics})
+	out := a.renderRun(run, view{now: a.now(), canReconcile: authz.Role(m.Role).Can(authz.CapReconcile), diagnostics: diagnostics})
 	return writeJSON(w, http.StatusOK, &out)
 }

@@ -138,7 +138,7 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, key))
 		runs = runs[:f.limit]
 	}
-	v := view{now: p.Now, viewer: m}
+	v := view{now: p.Now, canReconcile: authz.Role(m.Role).Can(authz.CapReconcile)}
 	for _, run := range runs {
 		page.Items = append(page.Items, a.renderRun(run, v))
 	}

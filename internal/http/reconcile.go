@@ -76,12 +76,12 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	m, run, err := a.memberRun(r.Context(), repo.RunGetForMemberParams{WorkspaceID: ws, RunID: id}, authz.CapReconcile)
+	_, run, err := a.memberRun(r.Context(), repo.RunGetForMemberParams{WorkspaceID: ws, RunID: id}, authz.CapReconcile)
 	if err != nil {
 		return err
 	}
 	res, err := a.reconciler.Reconcile(r.Context(), reconcile.Request{
-		WorkspaceID: ws, RunID: id, DryRun: body.DryRun, Note: body.Note, Actor: m.Subject,
+		WorkspaceID: ws, RunID: id, DryRun: body.DryRun, Note: body.Note, Actor: identity(r.Context()).Subject,
 	})
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 		links = append(links, RelatedLink{Rel: l.Rel, ID: l.ID})
 	}
 	return writeJSON(w, http.StatusOK, ReconcileResponse{
-		Run: a.renderRun(viewOf(res.Run), view{now: a.now(), viewer: m}),
+		Run: a.renderRun(viewOf(res.Run), view{now: a.now(), canReconcile: true}),
 		Reconciliation: ReconcileDecision{
 			Decision: string(d.Kind), Outcome: outcome, ReasonCode: d.ReasonCode, Explanation: d.Explanation,
 			Proof: proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,

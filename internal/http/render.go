@@ -5,16 +5,16 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 )
 
 // view is what rendering a run depends on besides the row itself.
 type view struct {
-	now         time.Time
-	viewer      repo.Member
-	diagnostics bool // include the raw context and failures
+	now time.Time
+	// canReconcile: the viewer's role may reconcile, so stale runs offer it.
+	canReconcile bool
+	diagnostics  bool // include the raw context and failures
 }
 
 // recorded is the part of context.reconciliation the rendering reads.
@@ -54,7 +54,7 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 		out.Explanation = new(staleExplanation(run.Run, a.staleness, v.now))
 	}
 	out.Summary = summary(run.Run, out.Type, v.now)
-	out.NextAction = nextAction(out, self, authz.Role(v.viewer.Role).Can(authz.CapReconcile))
+	out.NextAction = nextAction(out, self, v.canReconcile)
 	if v.diagnostics {
 		out.Context = run.Context
 		out.Failures = run.Failures

@@ -46,7 +46,7 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunV
 		return Member{}, nil, fmt.Errorf("list runs: %w", err)
 	}
 	defer rows.Close()
-	m := Member{WorkspaceID: p.WorkspaceID, Subject: p.Subject}
+	var m Member
 	found := false
 	runs = runs[:0]
 	var (
@@ -55,15 +55,15 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunV
 		dest = row.dest()
 	)
 	for rows.Next() {
-		empty := rows.RawValues()[2] == nil // the one row of a member with an empty page
+		empty := rows.RawValues()[hubFirstRunColumn] == nil // the one row of a member with an empty page
 		if empty {
-			clear(dest[2:]) // nil skips a column
+			clear(dest[hubFirstRunColumn:]) // nil skips a column
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return Member{}, nil, scanError(err)
 		}
 		if !found {
-			found, m.Role, m.AllEnvironments = true, string(row.role), row.allEnvironments
+			found, m.Role = true, string(row.role)
 		}
 		if !empty {
 			runs = append(runs, RunView{})
@@ -87,27 +87,29 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunV
 // row out into a pageStore.
 type hubRow struct {
 	role            pgtype.DriverBytes
-	allEnvironments bool
 	id, workspaceID int64
 	environmentID   pgtype.Int8
 	environmentName pgtype.DriverBytes
 	typ, status     pgtype.DriverBytes
 	outcome         pgtype.DriverBytes
-	initiator       pgtype.DriverBytes
 	summaryCounts   pgtype.DriverBytes
 	createdAt       time.Time
 	startedAt       pgtype.Timestamptz
 	heartbeatAt     pgtype.Timestamptz
 	completedAt     pgtype.Timestamptz
-	updatedAt       time.Time
 	reconciliation  pgtype.DriverBytes
 }
 
-// dest is the scan destinations of RunListQuery's columns.
+// hubFirstRunColumn is the position of the first run column (r.id) in
+// RunListQuery's rows, after the member's role.
+const hubFirstRunColumn = 1
+
+// dest is the scan destinations of RunListQuery's columns: the role, then
+// runViewColumns(false).
 func (r *hubRow) dest() []any {
-	return []any{&r.role, &r.allEnvironments, &r.id, &r.workspaceID, &r.environmentID, &r.environmentName,
-		&r.typ, &r.status, &r.outcome, &r.initiator, &r.summaryCounts, &r.createdAt, &r.startedAt,
-		&r.heartbeatAt, &r.completedAt, &r.updatedAt, &r.reconciliation}
+	return []any{&r.role, &r.id, &r.workspaceID, &r.environmentID, &r.environmentName,
+		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
+		&r.heartbeatAt, &r.completedAt, &r.reconciliation}
 }
 
 // view copies the row out of the driver's buffer into v.
@@ -119,16 +121,12 @@ func (r *hubRow) view(v *RunView, page *pageStore) error {
 		Status:      page.str(r.status),
 		Outcome:     page.str(r.outcome),
 		CreatedAt:   r.createdAt,
-		UpdatedAt:   r.updatedAt,
 	}}
 	if r.environmentID.Valid {
 		v.EnvironmentID = page.int64s.ptr(r.environmentID.Int64)
 	}
 	if r.environmentName != nil {
 		v.EnvironmentName = page.strs.ptr(page.str(r.environmentName))
-	}
-	if r.initiator != nil {
-		v.Initiator = page.strs.ptr(page.str(r.initiator))
 	}
 	v.SummaryCounts = page.json(r.summaryCounts)
 	v.Reconciliation = page.json(r.reconciliation)
@@ -217,7 +215,7 @@ func (s *slab[T]) ptr(v T) *T {
 
 // RunListQuery returns the SQL and arguments RunListForMember runs, so that
 // the load benchmark can EXPLAIN exactly the hub's query. Its rows are the
-// member's role and all_environments, then the columns of runViewColumns
+// member's role, then the columns of runViewColumns
 // (all NULL in the one row of a member with an empty page).
 func RunListQuery(p RunListParams) (string, []any) {
 	q := query{args: make([]any, 0, 11)}
@@ -267,7 +265,7 @@ func RunListQuery(p RunListParams) (string, []any) {
 // The static parts of the hub query, built once: $1 is the workspace and $2
 // the subject; RunListQuery adds the filters, order and limit in between.
 var (
-	hubQueryHead = `SELECT m.role, m.all_environments, page.*
+	hubQueryHead = `SELECT m.role, page.*
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
 			SELECT ` + runViewColumns(false) + ` FROM ` + runFrom + `

@@ -18,8 +18,8 @@ type RunGetForMemberParams struct {
 // to a member without all_environments (a run with no environment is visible
 // only to those), so that callers cannot tell these cases apart.
 func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Member, RunView, error) {
-	m := Member{WorkspaceID: p.WorkspaceID, Subject: p.Subject}
-	row := db.QueryRow(ctx, `SELECT `+runViewColumns(p.Diagnostics)+`, m.role, m.all_environments
+	var m Member
+	row := db.QueryRow(ctx, `SELECT `+runViewColumns(p.Diagnostics)+`, m.role
 		FROM `+runFrom+`
 		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
 		WHERE r.workspace_id = $1 AND r.id = $3
@@ -29,7 +29,7 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 			  AND g.managed_environment_id = r.managed_environment_id))`,
 		p.WorkspaceID, p.Subject, p.RunID)
 	var run RunView
-	if err := row.Scan(append(runViewDest(nil, &run, p.Diagnostics), &m.Role, &m.AllEnvironments)...); err != nil {
+	if err := row.Scan(append(runViewDest(nil, &run, p.Diagnostics), &m.Role)...); err != nil {
 		return Member{}, RunView{}, scanError(err)
 	}
 	return m, run, nil

@@ -12,7 +12,8 @@ import (
 // extracted by SQL, and the raw context and failures only when diagnostics
 // were asked for, so that pages of runs never ship whole contexts.
 type RunView struct {
-	// Run has Context and Failures nil unless selected with diagnostics.
+	// Run has Context and Failures nil unless selected with diagnostics;
+	// Initiator and UpdatedAt, which no response shows, stay unset.
 	Run
 	// Reconciliation is context.reconciliation, nil when the run has none.
 	Reconciliation json.RawMessage
@@ -22,8 +23,8 @@ type RunView struct {
 // managed_environments e.
 func runViewColumns(diagnostics bool) string {
 	cols := `r.id, r.workspace_id, r.managed_environment_id, e.name, r.type, r.status, r.outcome,
-		r.initiator, r.summary_counts, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
-		r.updated_at, r.context->'reconciliation'`
+		r.summary_counts, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
+		r.context->'reconciliation'`
 	if diagnostics {
 		cols += `, r.context, r.failures`
 	}
@@ -35,8 +36,8 @@ func runViewColumns(diagnostics bool) string {
 // as is (into *json.RawMessage it would go through json.Unmarshal).
 func runViewDest(dest []any, v *RunView, diagnostics bool) []any {
 	dest = append(dest, &v.ID, &v.WorkspaceID, &v.EnvironmentID, &v.EnvironmentName, &v.Type, &v.Status,
-		&v.Outcome, &v.Initiator, (*[]byte)(&v.SummaryCounts), &v.CreatedAt, &v.StartedAt, &v.LastHeartbeatAt,
-		&v.CompletedAt, &v.UpdatedAt, (*[]byte)(&v.Reconciliation))
+		&v.Outcome, (*[]byte)(&v.SummaryCounts), &v.CreatedAt, &v.StartedAt, &v.LastHeartbeatAt,
+		&v.CompletedAt, (*[]byte)(&v.Reconciliation))
 	if diagnostics {
 		dest = append(dest, (*[]byte)(&v.Context), (*[]byte)(&v.Failures))
 	}
