@@ -2,11 +2,13 @@ package demo_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -206,113 +208,71 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 		require.Len(t, demo.Members(), 3)
 	})
 
-	// Each row: claimed items of succeeded coverage / items last seen in scope / out of scope.
-	t.Run("inventory proof", func(t *testing.T) {
-		got := scenarios(t, pool, ws, reconcile.FamilyInventorySync, `
-			SELECT r.context->>'demo_scenario', format('%s/%s/%s',
-				coalesce((SELECT sum((c.value->>'item_count')::int) FROM jsonb_each(r.context->'inventory'->'coverage') c
-					WHERE c.value->>'status' = 'succeeded'), 0),
-				(SELECT count(*) FROM inventory_items i WHERE i.last_seen_operation_run_id = r.id
-					AND i.workspace_id = r.workspace_id AND i.managed_environment_id = r.managed_environment_id),
-				(SELECT count(*) FROM inventory_items i WHERE i.last_seen_operation_run_id = r.id
-					AND (i.workspace_id <> r.workspace_id OR i.managed_environment_id <> r.managed_environment_id)))
-			FROM operation_runs r WHERE r.workspace_id = $1 AND r.type = ANY($2)`)
-		require.Equal(t, map[string]string{
-			"inventory.complete":      "22/22/0",
-			"inventory.partial":       "8/8/0",
-			"inventory.blocked":       "0/0/0",
-			"inventory.failed":        "0/0/0",
-			"inventory.missing":       "0/0/0",
-			"inventory.wrong_scope":   "6/0/6",
-			"inventory.unverified":    "40/0/0",
-			"inventory.alias_partial": "8/8/0",
-			"fresh.inventory":         "7/7/0",
-			"completed.inventory":     "7/7/0",
-			"history.inventory":       "12/12/0",
-		}, got)
+	// The engine itself decides every stale scenario as the demo promises, so
+	// a change to the seed or to the rules that loses a situation fails here.
+	t.Run("every stale scenario decides as promised", func(t *testing.T) {
+		want := map[string]string{
+			"inventory.complete":            "finalized/succeeded/inventory.complete",
+			"inventory.partial":             "finalized/partially_succeeded/inventory.partial_coverage",
+			"inventory.blocked":             "finalized/blocked/inventory.blocked",
+			"inventory.failed":              "finalized/failed/inventory.failed",
+			"inventory.missing":             "not_reconciled/-/proof.missing",
+			"inventory.wrong_scope":         "not_reconciled/-/proof.scope_mismatch",
+			"inventory.unverified":          "not_reconciled/-/proof.unverified",
+			"inventory.alias_partial":       "finalized/partially_succeeded/inventory.partial_coverage",
+			"baseline.complete":             "finalized/succeeded/baseline.captured",
+			"baseline.partial":              "finalized/partially_succeeded/baseline.gaps",
+			"baseline.blocked":              "finalized/blocked/baseline.blocked",
+			"baseline.failed":               "finalized/failed/baseline.failed",
+			"baseline.missing":              "not_reconciled/-/proof.missing",
+			"baseline.wrong_scope":          "not_reconciled/-/proof.scope_mismatch",
+			"baseline.ambiguous":            "not_reconciled/-/proof.ambiguous",
+			"baseline.alias_complete":       "finalized/succeeded/baseline.captured",
+			"backup.complete":               "finalized/succeeded/backup.complete",
+			"backup.partial":                "finalized/partially_succeeded/backup.partial",
+			"backup.blocked":                "finalized/blocked/backup.skipped",
+			"backup.failed":                 "finalized/failed/backup.failed",
+			"backup.missing":                "not_reconciled/-/proof.missing",
+			"backup.wrong_scope":            "not_reconciled/-/proof.scope_mismatch",
+			"backup.ambiguous":              "not_reconciled/-/proof.ambiguous",
+			"backup.alias_blocked":          "finalized/blocked/backup.skipped",
+			"unsupported.policy_sync":       "unsupported_family/-/family.unsupported",
+			"unsupported.backup_set_update": "unsupported_family/-/family.unsupported",
+		}
+		rows, err := pool.Query(ctx, `SELECT id FROM operation_runs WHERE workspace_id = $1 ORDER BY id`, ws)
+		require.NoError(t, err)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		require.NoError(t, err)
+		var stale []repo.Run
+		for _, id := range ids {
+			run, err := repo.RunGet(ctx, pool, ws, id)
+			require.NoError(t, err)
+			if reconcile.DefaultStaleness().IsStale(run, now) {
+				stale = append(stale, run)
+			}
+		}
+		decisions, err := reconcile.DecideBatch(ctx, pool, stale)
+		require.NoError(t, err)
+		got := map[string]string{}
+		for i, run := range stale {
+			var c struct {
+				Scenario string `json:"demo_scenario"`
+			}
+			require.NoError(t, json.Unmarshal(run.Context, &c))
+			d, outcome := decisions[i], "-"
+			if d.Outcome != nil {
+				outcome = string(*d.Outcome)
+			}
+			got[c.Scenario] = string(d.Kind) + "/" + outcome + "/" + d.ReasonCode
+		}
+		require.Equal(t, want, got)
 	})
 
-	// Each row: where the pointer leads / in-scope snapshots of this run / gap_count of the pointed one.
-	t.Run("baseline proof", func(t *testing.T) {
-		got := scenarios(t, pool, ws, reconcile.FamilyBaselineCapture, `
-			SELECT r.context->>'demo_scenario', format('%s/%s/%s',
-				CASE WHEN s.id IS NULL THEN 'none'
-					WHEN s.workspace_id = r.workspace_id AND s.managed_environment_id = r.managed_environment_id
-						AND s.baseline_profile_id = (r.context->'baseline_capture'->>'baseline_profile_id')::bigint
-						AND s.operation_run_id = r.id THEN 'valid'
-					ELSE 'out_of_scope' END,
-				(SELECT count(*) FROM baseline_snapshots c WHERE c.operation_run_id = r.id
-					AND c.workspace_id = r.workspace_id AND c.managed_environment_id = r.managed_environment_id),
-				coalesce(s.gap_count, -1))
-			FROM operation_runs r
-			LEFT JOIN baseline_snapshots s ON s.id = (r.context->'baseline_capture'->>'baseline_snapshot_id')::bigint
-			WHERE r.workspace_id = $1 AND r.type = ANY($2)`)
-		require.Equal(t, map[string]string{
-			"baseline.complete":       "valid/1/0",
-			"baseline.partial":        "valid/1/3",
-			"baseline.blocked":        "none/0/-1",
-			"baseline.failed":         "none/0/-1",
-			"baseline.missing":        "none/0/-1",
-			"baseline.wrong_scope":    "out_of_scope/0/0",
-			"baseline.ambiguous":      "none/2/-1",
-			"baseline.alias_complete": "valid/1/0",
-			"completed.baseline":      "none/0/-1",
-			"history.baseline":        "valid/1/0",
-		}, got)
-	})
-
-	// Each row: where the pointer leads / in-scope sets of this run /
-	// expected, captured, failed, assignments missing of the pointed set.
-	t.Run("backup proof", func(t *testing.T) {
-		got := scenarios(t, pool, ws, reconcile.FamilyBackupScheduleExecute, `
-			SELECT r.context->>'demo_scenario', format('%s/%s/%s',
-				CASE WHEN s.id IS NULL THEN 'none'
-					WHEN s.workspace_id = r.workspace_id AND s.managed_environment_id = r.managed_environment_id
-						AND s.backup_schedule_id = (r.context->>'backup_schedule_id')::bigint
-						AND s.operation_run_id = r.id THEN 'valid'
-					ELSE 'out_of_scope' END,
-				(SELECT count(*) FROM backup_sets c WHERE c.operation_run_id = r.id
-					AND c.workspace_id = r.workspace_id AND c.managed_environment_id = r.managed_environment_id),
-				CASE WHEN s.id IS NULL THEN '-' ELSE concat_ws(',', s.item_count,
-					(SELECT count(*) FROM backup_items i WHERE i.backup_set_id = s.id AND i.status = 'captured'),
-					(SELECT count(*) FROM backup_items i WHERE i.backup_set_id = s.id AND i.status = 'failed'),
-					(SELECT count(*) FROM backup_items i WHERE i.backup_set_id = s.id AND i.assignments_status IN ('missing', 'failed')))
-				END)
-			FROM operation_runs r LEFT JOIN backup_sets s ON s.id = (r.context->>'backup_set_id')::bigint
-			WHERE r.workspace_id = $1 AND r.type = ANY($2)`)
-		require.Equal(t, map[string]string{
-			"backup.complete":      "valid/1/5,5,0,0",
-			"backup.partial":       "valid/1/5,4,1,1",
-			"backup.blocked":       "none/0/-",
-			"backup.failed":        "valid/1/2,0,2,0",
-			"backup.missing":       "none/0/-",
-			"backup.wrong_scope":   "out_of_scope/0/5,5,0,0",
-			"backup.ambiguous":     "none/2/-",
-			"backup.alias_blocked": "none/0/-",
-			"fresh.backup_queued":  "none/0/-",
-			"completed.backup":     "valid/1/5,4,1,0",
-		}, got)
-
+	t.Run("the blocked backup names the paused schedule", func(t *testing.T) {
 		var reason string
 		require.NoError(t, pool.QueryRow(ctx, `SELECT r.context->'backup_schedule'->'skip_reason'->>'reason_code'
 			FROM operation_runs r JOIN backup_schedules b ON b.id = (r.context->>'backup_schedule_id')::bigint
 			WHERE r.workspace_id = $1 AND r.context->>'demo_scenario' = 'backup.blocked' AND NOT b.enabled`, ws).Scan(&reason))
 		require.Equal(t, "schedule_disabled", reason)
 	})
-}
-
-// scenarios runs query (parameters: workspace, the family's type strings),
-// which returns (scenario, summary) rows, and collects them.
-func scenarios(t *testing.T, pool *pgxpool.Pool, ws int64, family, query string) map[string]string {
-	t.Helper()
-	rows, err := pool.Query(context.Background(), query, ws, reconcile.TypesOf(family))
-	require.NoError(t, err)
-	out := map[string]string{}
-	for rows.Next() {
-		var name, summary string
-		require.NoError(t, rows.Scan(&name, &summary))
-		out[name] = summary
-	}
-	require.NoError(t, rows.Err())
-	return out
 }
