@@ -12,7 +12,7 @@ import (
 	"github.com/runproof/runproof/internal/repo"
 )
 
-// TestProofWritesTouchOpenRuns covers migrations 00002 and 00003: every write of proof
+// TestProofWritesTouchOpenRuns covers migration 00002: every write of proof
 // tied to an open run moves the run's updated_at, so a reconciler that judged
 // it on older proof loses its guarded write; completed runs are untouched.
 func TestProofWritesTouchOpenRuns(t *testing.T) {
@@ -82,7 +82,7 @@ func TestProofWritesTouchOpenRuns(t *testing.T) {
 		exec(`UPDATE backup_sets SET status = 'failed' WHERE id = $1`, set)
 		requireMoved(run, at, "set update")
 	})
-	// Migration 00003: artifacts a run names only by pointer (their
+	// Artifacts a run names only by pointer (their
 	// operation_run_id NULL) are its proof too.
 	t.Run("a snapshot named by pointer", func(t *testing.T) {
 		snap := prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile})
