@@ -24,10 +24,12 @@ var ErrNotFinalized = errors.New("decision does not finalize the run")
 // transaction that holds the runs' locks. It returns only database errors.
 func DecideBatch(ctx context.Context, db repo.DBTX, runs []repo.Run) ([]Decision, error) {
 	reqs := make([]proof.Request, len(runs))
+	families := make([]registered, len(runs)) // zero: unsupported
 	for i, run := range runs {
 		reqs[i] = proof.Request{Run: run}
+		families[i] = registry[Canonical(run.Type)]
 		if run.Status != StatusCompleted {
-			reqs[i].Kind = proofKind(run.Type)
+			reqs[i].Kind = families[i].kind
 		}
 	}
 	proofs, err := proof.Load(ctx, db, reqs)
@@ -36,11 +38,10 @@ func DecideBatch(ctx context.Context, db repo.DBTX, runs []repo.Run) ([]Decision
 	}
 	out := make([]Decision, len(runs))
 	for i, run := range runs {
-		adapter, ok := AdapterFor(run.Type)
-		switch {
+		switch adapter := families[i].adapter; {
 		case run.Status == StatusCompleted:
 			out[i] = alreadyTerminal(run)
-		case !ok:
+		case adapter == nil:
 			out[i] = unsupported(run)
 		default:
 			out[i] = adapter.Decide(run, proofs[i])

@@ -36,8 +36,3 @@ func AdapterFor(runType string) (Adapter, bool) {
 	r, ok := registry[Canonical(runType)]
 	return r.adapter, ok
 }
-
-// proofKind returns the proof a run type needs (KindNone when unsupported).
-func proofKind(runType string) proof.Kind {
-	return registry[Canonical(runType)].kind
-}
