@@ -80,7 +80,7 @@ func TestTokenVerb(t *testing.T) {
 	secret := "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
 	res := runCLI(t, []string{secret}, "token", "--sub", "demo", "--ttl", "1h")
 	require.Equal(t, 0, res.code, res.stderr)
-	v, err := newVerifier(mustConfig(t, secret))
+	v, _, err := newVerifier(mustConfig(t, secret))
 	require.NoError(t, err)
 	id, err := v.Verify(strings.TrimSpace(res.stdout))
 	require.NoError(t, err)

@@ -28,11 +28,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if err := cfg.RequireAuth(); err != nil {
 		return err
 	}
-	verifier, err := newVerifier(cfg)
-	if err != nil {
-		return err
-	}
-	cursorSecret, err := verificationKey(cfg)
+	verifier, cursorSecret, err := newVerifier(cfg)
 	if err != nil {
 		return err
 	}
@@ -91,39 +87,30 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	return rphttp.Serve(ctx, cfg.ListenAddr, handler, log, 20*time.Second)
 }
 
-// newVerifier builds the token verifier from JWT_* settings.
-func newVerifier(cfg config.Config) (*authz.Verifier, error) {
+// newVerifier builds the token verifier from JWT_* settings. It also
+// returns the key bytes it verifies with (the HS256 secret or the PEM), from
+// which hub cursors are sealed, so they stay valid across restarts and
+// replicas. With a public key anyone holding it could forge a cursor; that
+// only picks a page position, since every hub query is scoped to the member.
+func newVerifier(cfg config.Config) (*authz.Verifier, []byte, error) {
 	vc := authz.VerifierConfig{
 		Issuer:   cfg.JWTIssuer,
 		Audience: cfg.JWTAudience,
 		Leeway:   30 * time.Second,
 	}
+	key := []byte(cfg.JWTHS256Secret)
 	if cfg.JWTPublicKeyFile != "" {
 		pem, err := os.ReadFile(cfg.JWTPublicKeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+			return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
 		}
-		vc.PublicKeyPEM = pem
+		vc.PublicKeyPEM, key = pem, pem
 	} else {
-		vc.HS256Secret = []byte(cfg.JWTHS256Secret)
+		vc.HS256Secret = key
 	}
 	v, err := authz.NewVerifier(vc)
 	if err != nil {
-		return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+		return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
 	}
-	return v, nil
-}
-
-// verificationKey returns the bytes tokens are verified with (the HS256
-// secret or the public key file); hub cursors are sealed with a key derived
-// from them, so cursors stay valid across restarts and replicas.
-func verificationKey(cfg config.Config) ([]byte, error) {
-	if cfg.JWTPublicKeyFile == "" {
-		return []byte(cfg.JWTHS256Secret), nil
-	}
-	b, err := os.ReadFile(cfg.JWTPublicKeyFile)
-	if err != nil {
-		return nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
-	}
-	return b, nil
+	return v, key, nil
 }

@@ -13,7 +13,8 @@ import (
 
 // cursorCodec makes the hub's opaque cursors: a keyset position sealed with
 // an HMAC-SHA256 over the position and the page's filter set, so a cursor
-// that was altered, forged or reused with other filters is refused.
+// that was altered, forged without the key, or reused with other filters is
+// refused. (The key is derived from the token verification key; see serve.)
 type cursorCodec struct{ key []byte }
 
 const (
