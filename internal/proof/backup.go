@@ -66,14 +66,12 @@ func ParseBackupClaims(context json.RawMessage) BackupClaims {
 // backupLoader reads the sets named by pointer or tied by run id, with
 // their items counted.
 type backupLoader struct {
-	reqs     []Request
-	out      []Proof
-	runs     runIndex
-	pointers runIndex
+	artifactIndex
+	out []Proof
 }
 
 func newBackupLoader(reqs []Request, out []Proof) *backupLoader {
-	l := &backupLoader{reqs: reqs, out: out, runs: runIndex{}, pointers: runIndex{}}
+	l := &backupLoader{artifactIndex: newArtifactIndex(reqs), out: out}
 	proofs := make([]BackupProof, 0, countKind(reqs, KindBackup))
 	for i, rq := range reqs {
 		if rq.Kind != KindBackup {
@@ -82,10 +80,7 @@ func newBackupLoader(reqs []Request, out []Proof) *backupLoader {
 		p := BackupProof{Claims: ParseBackupClaims(rq.Run.Context), Failures: readFailures(rq.Run.Failures)}
 		proofs = append(proofs, p)
 		out[i].Backup = &proofs[len(proofs)-1]
-		l.runs.add(rq.Run.ID, i)
-		if ptr := p.Claims.SetID; ptr.Valid() {
-			l.pointers.add(ptr.ID, i)
-		}
+		l.add(i, p.Claims.SetID)
 	}
 	return l
 }
@@ -110,16 +105,15 @@ func (l *backupLoader) queue(b *pgx.Batch) {
 		var s BackupSet
 		_, err := pgx.ForEachRow(rows, []any{&s.ID, &s.WorkspaceID, &s.EnvironmentID, &s.ScheduleID, &s.RunID,
 			&s.Status, &s.Expected, &s.Captured, &s.Failed, &s.AssignmentsMissing}, func() error {
-			for _, i := range l.pointers[s.ID] {
+			l.place(s.ID, s.RunID, s.WorkspaceID, s.EnvironmentID, func(i int, inScope bool) {
 				pointed := s
-				pointed.InScope = ScopeOf(l.reqs[i].Run).Contains(s.WorkspaceID, s.EnvironmentID)
+				pointed.InScope = inScope
 				l.out[i].Backup.Pointed = &pointed
-			}
-			for _, i := range l.runs[s.RunID] {
+			}, func(i int, inScope bool) {
 				c := s
-				c.InScope = ScopeOf(l.reqs[i].Run).Contains(s.WorkspaceID, s.EnvironmentID)
+				c.InScope = inScope
 				l.out[i].Backup.Candidates = append(l.out[i].Backup.Candidates, c)
-			}
+			})
 			return nil
 		})
 		return err

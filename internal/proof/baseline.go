@@ -73,14 +73,12 @@ func ParseBaselineClaims(context json.RawMessage) BaselineClaims {
 
 // baselineLoader reads the snapshots named by pointer or tied by run id.
 type baselineLoader struct {
-	reqs     []Request
-	out      []Proof
-	runs     runIndex
-	pointers runIndex
+	artifactIndex
+	out []Proof
 }
 
 func newBaselineLoader(reqs []Request, out []Proof) *baselineLoader {
-	l := &baselineLoader{reqs: reqs, out: out, runs: runIndex{}, pointers: runIndex{}}
+	l := &baselineLoader{artifactIndex: newArtifactIndex(reqs), out: out}
 	proofs := make([]BaselineProof, 0, countKind(reqs, KindBaseline))
 	for i, rq := range reqs {
 		if rq.Kind != KindBaseline {
@@ -89,10 +87,7 @@ func newBaselineLoader(reqs []Request, out []Proof) *baselineLoader {
 		p := BaselineProof{Claims: ParseBaselineClaims(rq.Run.Context), Failures: readFailures(rq.Run.Failures)}
 		proofs = append(proofs, p)
 		out[i].Baseline = &proofs[len(proofs)-1]
-		l.runs.add(rq.Run.ID, i)
-		if ptr := p.Claims.SnapshotID; ptr.Valid() {
-			l.pointers.add(ptr.ID, i)
-		}
+		l.add(i, p.Claims.SnapshotID)
 	}
 	return l
 }
@@ -111,16 +106,15 @@ func (l *baselineLoader) queue(b *pgx.Batch) {
 		var s Snapshot
 		_, err := pgx.ForEachRow(rows, []any{&s.ID, &s.WorkspaceID, &s.EnvironmentID, &s.ProfileID,
 			&s.RunID, &s.ItemCount, &s.GapCount}, func() error {
-			for _, i := range l.pointers[s.ID] {
+			l.place(s.ID, s.RunID, s.WorkspaceID, s.EnvironmentID, func(i int, inScope bool) {
 				pointed := s
-				pointed.InScope = ScopeOf(l.reqs[i].Run).Contains(s.WorkspaceID, s.EnvironmentID)
+				pointed.InScope = inScope
 				l.out[i].Baseline.Pointed = &pointed
-			}
-			for _, i := range l.runs[s.RunID] {
+			}, func(i int, inScope bool) {
 				c := s
-				c.InScope = ScopeOf(l.reqs[i].Run).Contains(s.WorkspaceID, s.EnvironmentID)
+				c.InScope = inScope
 				l.out[i].Baseline.Candidates = append(l.out[i].Baseline.Candidates, c)
-			}
+			})
 			return nil
 		})
 		return err
