@@ -60,17 +60,9 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		"assignments_missing": set.AssignmentsMissing}
 	held := backupHeld(res.found, c.SetID, len(res.inScope))
 
-	var d Decision
+	d, closed := failClosed(res, backupSetNoun, func(s *proof.BackupSet) int64 { return s.ID }, prf)
 	switch {
-	case res.state == resolvedOutOfScope:
-		d = notReconciled(ReasonScopeMismatch, "Backup proof lies outside this run's scope: "+
-			plural(res.outOfScope, "backup set", "backup sets")+" tied to this run "+belongs(res.outOfScope)+" to another workspace or environment.", prf, nil)
-	case res.state == resolvedAmbiguous:
-		for _, s := range res.inScope {
-			links = append(links, Link{Rel: RelBackupSet, ID: s.ID})
-		}
-		d = notReconciled(ReasonAmbiguous, "Backup proof is ambiguous: "+strconv.Itoa(len(res.inScope))+
-			" backup sets were recorded for this run and its context names none of them.", prf, links)
+	case closed:
 	case res.found != nil && set.Captured == set.Expected && set.Failed == 0 && set.AssignmentsMissing == 0 &&
 		(set.Expected > 0 || set.Status == "completed"):
 		d = finalized(OutcomeSucceeded, ReasonBackupComplete, "Backup captured in full: "+held+
@@ -101,6 +93,8 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	d.Adapter = a.Version()
 	return d
 }
+
+var backupSetNoun = artifactNoun{family: "Backup", one: "backup set", many: "backup sets", rel: RelBackupSet}
 
 // backupHeld describes what was captured, e.g. "backup set 55 holds 3 of 5
 // expected items"; candidates counts the in-scope sets recorded for the run.

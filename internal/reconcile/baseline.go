@@ -50,17 +50,9 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	}
 	prf["gaps"] = gaps
 
-	var d Decision
+	d, closed := failClosed(res, snapshotNoun, func(s *proof.Snapshot) int64 { return s.ID }, prf)
 	switch {
-	case res.state == resolvedOutOfScope:
-		d = notReconciled(ReasonScopeMismatch, "Baseline proof lies outside this run's scope: "+
-			plural(res.outOfScope, "snapshot", "snapshots")+" tied to this run "+belongs(res.outOfScope)+" to another workspace or environment.", prf, nil)
-	case res.state == resolvedAmbiguous:
-		for _, s := range res.inScope {
-			links = append(links, Link{Rel: RelBaselineSnapshot, ID: s.ID})
-		}
-		d = notReconciled(ReasonAmbiguous, "Baseline proof is ambiguous: "+strconv.Itoa(len(res.inScope))+
-			" snapshots were recorded for this run and its context names none of them.", prf, links)
+	case closed:
 	case res.found != nil:
 		s := res.found
 		held := "snapshot " + strconv.FormatInt(s.ID, 10) + " holds " + plural(s.ItemCount, "item", "items") +
@@ -87,6 +79,8 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	d.Adapter = a.Version()
 	return d
 }
+
+var snapshotNoun = artifactNoun{family: "Baseline", one: "snapshot", many: "snapshots", rel: RelBaselineSnapshot}
 
 // noSnapshot says why there is no snapshot to use; candidates counts the
 // in-scope snapshots recorded for the run.

@@ -1,6 +1,10 @@
 package reconcile
 
-import "github.com/runproof/runproof/internal/proof"
+import (
+	"strconv"
+
+	"github.com/runproof/runproof/internal/proof"
+)
 
 // resolveState is what the artifact rules of CONTRACT §3 found for a run
 // that produces one artifact (a baseline snapshot, a backup set).
@@ -87,4 +91,31 @@ func pointerMatches(p proof.Pointer, parentID int64) bool {
 // allows run to use it.
 func ownedBy(artifactRunID, runID int64) bool {
 	return artifactRunID == 0 || artifactRunID == runID
+}
+
+// artifactNoun names an artifact kind in explanations and links.
+type artifactNoun struct {
+	family    string // "Baseline", "Backup"
+	one, many string // "snapshot", "snapshots"
+	rel       string // link relation
+}
+
+// failClosed is the decision for a resolution that must not be used: proof
+// tied to the run out of its scope, or several candidates and no pointer.
+// ok is false when the resolution may be used.
+func failClosed[T any](res resolution[T], noun artifactNoun, id func(*T) int64, prf map[string]any) (d Decision, ok bool) {
+	switch res.state {
+	case resolvedOutOfScope:
+		return notReconciled(ReasonScopeMismatch, noun.family+" proof lies outside this run's scope: "+
+			plural(res.outOfScope, noun.one, noun.many)+" tied to this run "+belongs(res.outOfScope)+
+			" to another workspace or environment.", prf, nil), true
+	case resolvedAmbiguous:
+		links := make([]Link, 0, len(res.inScope))
+		for _, a := range res.inScope {
+			links = append(links, Link{Rel: noun.rel, ID: id(a)})
+		}
+		return notReconciled(ReasonAmbiguous, noun.family+" proof is ambiguous: "+strconv.Itoa(len(res.inScope))+
+			" "+noun.many+" were recorded for this run and its context names none of them.", prf, links), true
+	}
+	return Decision{}, false
 }
