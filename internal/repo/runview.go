@@ -20,11 +20,13 @@ type RunView struct {
 }
 
 // runViewColumns selects a RunView from operation_runs r left-joined to
-// managed_environments e.
+// managed_environments e. The summary counts and the reconciliation come from
+// their stored text copies (migration 00003), which cost PostgreSQL no jsonb
+// serialization per read.
 func runViewColumns(diagnostics bool) string {
 	cols := `r.id, r.workspace_id, r.managed_environment_id, e.name, r.type, r.status, r.outcome,
-		r.summary_counts, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
-		r.context->'reconciliation'`
+		r.summary_counts_text, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
+		r.reconciliation_text`
 	if diagnostics {
 		cols += `, r.context, r.failures`
 	}

@@ -113,3 +113,41 @@ func TestUpdatedAtMovesOnEveryUpdate(t *testing.T) {
 	require.True(t, readUpdatedAt(t, tx, run).After(prev))
 	require.NoError(t, tx.Commit(ctx))
 }
+
+// The text copies of summary_counts and context.reconciliation that runs are
+// read from must follow every write, and read back as the jsonb they copy.
+func TestRunViewTextCopiesFollowEveryWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	var ws, run int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role) values ($1, 'owner', 'owner')`, ws)
+	require.NoError(t, err)
+	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, summary_counts)
+		values ($1, 'inventory.sync', '{"total": 10, "failed": 2}') returning id`, ws).Scan(&run))
+
+	read := func() repo.RunView {
+		t.Helper()
+		_, v, err := repo.RunGetForMember(ctx, pool, repo.RunGetForMemberParams{WorkspaceID: ws, Subject: "owner", RunID: run})
+		require.NoError(t, err)
+		return v
+	}
+	v := read()
+	require.JSONEq(t, `{"total": 10, "failed": 2}`, string(v.SummaryCounts))
+	require.Nil(t, v.Reconciliation, "no reconciliation yet")
+
+	_, err = pool.Exec(ctx, `update operation_runs set summary_counts = summary_counts || '{"succeeded": 8}',
+		context = '{"reconciliation": {"decision": "finalized", "proof": {"items": 1.5e3}}}' where id = $1`, run)
+	require.NoError(t, err)
+	v = read()
+	require.JSONEq(t, `{"total": 10, "failed": 2, "succeeded": 8}`, string(v.SummaryCounts))
+	require.JSONEq(t, `{"decision": "finalized", "proof": {"items": 1500}}`, string(v.Reconciliation))
+
+	_, err = pool.Exec(ctx, `update operation_runs set context = context - 'reconciliation' where id = $1`, run)
+	require.NoError(t, err)
+	require.Nil(t, read().Reconciliation)
+
+	_, err = pool.Exec(ctx, `update operation_runs set summary_counts_text = '{}' where id = $1`, run)
+	require.ErrorContains(t, err, "can only be updated to DEFAULT", "nothing writes the copies directly")
+}
