@@ -10,17 +10,6 @@ import (
 	"github.com/runproof/runproof/internal/repo"
 )
 
-// familyNames are the operator names of run families; other types show as stored.
-var familyNames = map[string]string{
-	reconcile.FamilyInventorySync:         "Inventory sync",
-	reconcile.FamilyBaselineCapture:       "Baseline capture",
-	reconcile.FamilyBackupScheduleExecute: "Scheduled backup",
-	reconcile.FamilyPolicySync:            "Policy sync",
-	reconcile.FamilyBackupSetUpdate:       "Backup set update",
-	reconcile.FamilyRestoreExecute:        "Restore",
-	reconcile.FamilyReviewPackGenerate:    "Review pack",
-}
-
 // lowerLabels are the outcome labels as they read inside a summary.
 var lowerLabels = func() map[string]string {
 	m := map[string]string{}
@@ -36,12 +25,8 @@ var lowerLabels = func() map[string]string {
 // last heartbeat 2 h ago" or "Inventory sync · partially succeeded · 2
 // failed, 10 succeeded". It is built in a stack buffer: one allocation a row.
 func summary(run repo.Run, canonical string, now time.Time) string {
-	name, ok := familyNames[canonical]
-	if !ok {
-		name = canonical
-	}
 	var buf [128]byte
-	b := append(append(buf[:0], name...), " · "...)
+	b := append(append(buf[:0], reconcile.FamilyName(canonical)...), " · "...)
 	if run.Status != reconcile.StatusCompleted {
 		b = append(append(b, run.Status...), " · "...)
 		return string(appendLastSign(b, run, now))

@@ -17,6 +17,8 @@ type Families struct {
 type Family struct {
 	// Family is the canonical type.
 	Family string `json:"family" example:"inventory.sync"`
+	// Name is what operators call the family.
+	Name string `json:"name" example:"Inventory sync"`
 	// Aliases are legacy type strings shown and decided as Family.
 	Aliases   []string `json:"aliases" example:"inventory_sync,intune.inventory.sync"`
 	Supported bool     `json:"supported" example:"true"`
@@ -77,6 +79,7 @@ func familiesOf(s reconcile.Staleness) Families {
 		}
 		out.Families = append(out.Families, Family{
 			Family:    f.Family,
+			Name:      f.Name,
 			Aliases:   f.Aliases,
 			Supported: f.Supported,
 			Adapter:   nonEmpty(f.Adapter),

@@ -1,10 +1,14 @@
 package reconcile
 
+import "slices"
+
 // FamilyInfo describes a run family for GET /reconciliation/families. The
 // caller adds the running stale threshold (Staleness.RunningAfter).
 type FamilyInfo struct {
 	// Family is the canonical type.
 	Family string `json:"family"`
+	// Name is what operators call it, e.g. "Inventory sync".
+	Name string `json:"name"`
 	// Aliases are the legacy type strings normalized to Family.
 	Aliases []string `json:"aliases"`
 	// Supported: an adapter decides the family from proof.
@@ -36,50 +40,81 @@ const notReconciledName = string(DecisionNotReconciled)
 // their rules (CONTRACT §3), for the families endpoint. It returns fresh
 // slices on every call; it never fails.
 func Families() []FamilyInfo {
-	out := []FamilyInfo{
-		supported(inventoryAdapter{}, []Rule{
-			{notReconciledName, "Any inventory item last seen by the run outside its workspace or environment: proof.scope_mismatch."},
-			{notReconciledName, "Succeeded types claim items but no item in scope was last seen by the run: proof.unverified."},
-			{string(OutcomeSucceeded), "Every attempted policy type succeeded."},
-			{string(OutcomePartiallySucceeded), "At least one attempted type succeeded and at least one failed, was skipped or blocked, or has no coverage entry."},
-			{string(OutcomeBlocked), "No type succeeded, and a blocked reason is set or every attempted type was skipped or blocked with a reason code."},
-			{string(OutcomeFailed), "No type succeeded and at least one attempted type failed."},
-			{notReconciledName, "Anything else, such as no inventory progress or no attempted types: proof.missing."},
-		}),
-		supported(baselineAdapter{}, []Rule{
-			{notReconciledName, "A snapshot named by the run or recorded for it lies in another workspace or environment: proof.scope_mismatch."},
-			{notReconciledName, "The run names no snapshot and two or more were recorded for it: proof.ambiguous."},
-			{string(OutcomeSucceeded), "A valid snapshot exists with 0 gaps and 0 metadata fallbacks."},
-			{string(OutcomePartiallySucceeded), "A valid snapshot exists with gaps or metadata fallbacks (gaps are the larger of the snapshot's and the run's count)."},
-			{string(OutcomeBlocked), "No valid snapshot and the run's eligibility is blocked."},
-			{string(OutcomeFailed), "No valid snapshot and the run reported failures."},
-			{notReconciledName, "Anything else: proof.missing."},
-		}),
-		supported(backupAdapter{}, []Rule{
-			{notReconciledName, "A backup set named by the run or recorded for it lies in another workspace or environment: proof.scope_mismatch."},
-			{notReconciledName, "The run names no backup set and two or more were recorded for it: proof.ambiguous."},
-			{string(OutcomeSucceeded), "Every expected item was captured with its assignments, none failed, and the set expected items or completed."},
-			{string(OutcomePartiallySucceeded), "At least one item was captured, and items failed, fell short of the expected count or lack assignments."},
-			{string(OutcomeBlocked), "Nothing was captured and the schedule recorded a skip reason."},
-			{string(OutcomeFailed), "Nothing was captured, and items failed or the run reported failures."},
-			{notReconciledName, "Anything else: proof.missing or proof.inconsistent."},
-		}),
-	}
-	for _, f := range []string{FamilyPolicySync, FamilyBackupSetUpdate, FamilyRestoreExecute, FamilyReviewPackGenerate} {
-		out = append(out, FamilyInfo{Family: f, Aliases: []string{}, Rules: []Rule{
-			{notReconciledName, "No adapter decides this family from proof: family.unsupported; a reconcile request never finalizes it."},
-			{string(OutcomeFailed), "Once stale, the stale sweep closes the run as failed because no proof of completed work exists: run.stale."},
-		}})
+	out := make([]FamilyInfo, 0, len(knownFamilies))
+	for _, k := range knownFamilies {
+		info := FamilyInfo{Family: k.family, Name: k.name, Aliases: []string{}, Rules: slices.Clone(k.rules)}
+		for _, t := range TypesOf(k.family) {
+			if t != k.family {
+				info.Aliases = append(info.Aliases, t)
+			}
+		}
+		if r, ok := registry[k.family]; ok {
+			info.Supported, info.Adapter = true, r.adapter.Version()
+		}
+		out = append(out, info)
 	}
 	return out
 }
 
-func supported(a Adapter, rules []Rule) FamilyInfo {
-	aliases := []string{}
-	for _, t := range TypesOf(a.Family()) {
-		if t != a.Family() {
-			aliases = append(aliases, t)
-		}
+// FamilyName returns the operator name of a canonical family, e.g.
+// "Inventory sync"; a type runproof does not know is shown as stored.
+func FamilyName(canonical string) string {
+	if name, ok := familyNames[canonical]; ok {
+		return name
 	}
-	return FamilyInfo{Family: a.Family(), Aliases: aliases, Supported: true, Adapter: a.Version(), Rules: rules}
+	return canonical
+}
+
+var familyNames = func() map[string]string {
+	m := make(map[string]string, len(knownFamilies))
+	for _, k := range knownFamilies {
+		m[k.family] = k.name
+	}
+	return m
+}()
+
+// knownFamily is a family runproof knows by name: supported when the
+// registry holds its adapter.
+type knownFamily struct {
+	family, name string
+	rules        []Rule
+}
+
+var unsupportedRules = []Rule{
+	{notReconciledName, "No adapter decides this family from proof: family.unsupported; a reconcile request never finalizes it."},
+	{string(OutcomeFailed), "Once stale, the stale sweep closes the run as failed because no proof of completed work exists: run.stale."},
+}
+
+var knownFamilies = []knownFamily{
+	{FamilyInventorySync, "Inventory sync", []Rule{
+		{notReconciledName, "Any inventory item last seen by the run outside its workspace or environment: proof.scope_mismatch."},
+		{notReconciledName, "Succeeded types claim items but no item in scope was last seen by the run: proof.unverified."},
+		{string(OutcomeSucceeded), "Every attempted policy type succeeded."},
+		{string(OutcomePartiallySucceeded), "At least one attempted type succeeded and at least one failed, was skipped or blocked, or has no coverage entry."},
+		{string(OutcomeBlocked), "No type succeeded, and a blocked reason is set or every attempted type was skipped or blocked with a reason code."},
+		{string(OutcomeFailed), "No type succeeded and at least one attempted type failed."},
+		{notReconciledName, "Anything else, such as no inventory progress or no attempted types: proof.missing."},
+	}},
+	{FamilyBaselineCapture, "Baseline capture", []Rule{
+		{notReconciledName, "A snapshot named by the run or recorded for it lies in another workspace or environment: proof.scope_mismatch."},
+		{notReconciledName, "The run names no snapshot and two or more were recorded for it: proof.ambiguous."},
+		{string(OutcomeSucceeded), "A valid snapshot exists with 0 gaps and 0 metadata fallbacks."},
+		{string(OutcomePartiallySucceeded), "A valid snapshot exists with gaps or metadata fallbacks (gaps are the larger of the snapshot's and the run's count)."},
+		{string(OutcomeBlocked), "No valid snapshot and the run's eligibility is blocked."},
+		{string(OutcomeFailed), "No valid snapshot and the run reported failures."},
+		{notReconciledName, "Anything else: proof.missing."},
+	}},
+	{FamilyBackupScheduleExecute, "Scheduled backup", []Rule{
+		{notReconciledName, "A backup set named by the run or recorded for it lies in another workspace or environment: proof.scope_mismatch."},
+		{notReconciledName, "The run names no backup set and two or more were recorded for it: proof.ambiguous."},
+		{string(OutcomeSucceeded), "Every expected item was captured with its assignments, none failed, and the set expected items or completed."},
+		{string(OutcomePartiallySucceeded), "At least one item was captured, and items failed, fell short of the expected count or lack assignments."},
+		{string(OutcomeBlocked), "Nothing was captured and the schedule recorded a skip reason."},
+		{string(OutcomeFailed), "Nothing was captured, and items failed or the run reported failures."},
+		{notReconciledName, "Anything else: proof.missing or proof.inconsistent."},
+	}},
+	{FamilyPolicySync, "Policy sync", unsupportedRules},
+	{FamilyBackupSetUpdate, "Backup set update", unsupportedRules},
+	{FamilyRestoreExecute, "Restore", unsupportedRules},
+	{FamilyReviewPackGenerate, "Review pack", unsupportedRules},
 }

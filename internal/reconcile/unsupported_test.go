@@ -126,6 +126,12 @@ func TestFamiliesDescribeEveryRule(t *testing.T) {
 		}
 	}
 	require.Len(t, fams, 7)
+	for _, f := range fams {
+		require.NotEmpty(t, f.Name, f.Family)
+		require.Equal(t, f.Name, reconcile.FamilyName(f.Family))
+	}
+	require.Equal(t, "Scheduled backup", reconcile.FamilyName("backup.schedule.execute"))
+	require.Equal(t, "custom.job", reconcile.FamilyName("custom.job"), "an unknown type shows as stored")
 	for family, aliases := range map[string][]string{
 		"inventory.sync":          {"intune.inventory.sync", "inventory_sync"},
 		"baseline.capture":        {"baseline_capture", "intune.baseline.capture"},
