@@ -19,6 +19,7 @@ func TestFamiliesListsEveryFamilyWithThresholds(t *testing.T) {
 	var body struct {
 		Families []struct {
 			Family     string   `json:"family"`
+			Name       string   `json:"name"`
 			Aliases    []string `json:"aliases"`
 			Supported  bool     `json:"supported"`
 			Adapter    *string  `json:"adapter"`
@@ -43,6 +44,7 @@ func TestFamiliesListsEveryFamilyWithThresholds(t *testing.T) {
 	}
 	inv := body.Families[byName["inventory.sync"]]
 	require.True(t, inv.Supported)
+	require.Equal(t, "Inventory sync", inv.Name)
 	require.Equal(t, "inventory.sync/v1", *inv.Adapter)
 	require.ElementsMatch(t, []string{"inventory_sync", "intune.inventory.sync"}, inv.Aliases)
 	require.Equal(t, int64(1800), inv.StaleAfter.Running)
