@@ -71,39 +71,40 @@ type Result struct {
 // workspace (or disappears), ErrConflict after 3 lost attempts, and
 // database errors.
 func (r *Reconciler) Reconcile(ctx context.Context, req Request) (Result, error) {
+	run, err := repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID)
+	if err != nil {
+		return Result{}, err
+	}
 	for range maxAttempts {
-		res, again, err := r.attempt(ctx, req)
-		if err != nil || !again {
+		res, changed, err := r.attempt(ctx, req, run)
+		if err != nil || changed == nil {
 			return res, err
 		}
+		run = *changed
 	}
 	return Result{}, ErrConflict
 }
 
-// attempt judges the run once; again reports that the write lost its guard
-// to a change of the still-open run.
-func (r *Reconciler) attempt(ctx context.Context, req Request) (res Result, again bool, err error) {
-	run, err := repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID)
-	if err != nil {
-		return Result{}, false, err
-	}
+// attempt judges run once. changed is the run as its lost write found it:
+// still open but changed since it was read, so that it is judged again.
+func (r *Reconciler) attempt(ctx context.Context, req Request, run repo.Run) (res Result, changed *repo.Run, err error) {
 	res = Result{DryRun: req.DryRun, Run: run}
 	now := r.now()
 	if run.Status == StatusCompleted {
 		res.Decision = alreadyTerminal(run)
-		return res, false, nil
+		return res, nil, nil
 	}
 	if !req.DryRun && !r.staleness.IsStale(run, now) {
 		res.Decision = notStale(run, r.staleness, now)
-		return res, false, nil
+		return res, nil, nil
 	}
 	decisions, err := DecideBatch(ctx, r.pool, []repo.Run{run})
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, nil, err
 	}
 	res.Decision = decisions[0]
 	if req.DryRun || res.Decision.Kind != DecisionFinalized {
-		return res, false, nil
+		return res, nil, nil
 	}
 	if r.beforeWrite != nil {
 		r.beforeWrite(ctx, run, res.Decision)
@@ -112,20 +113,20 @@ func (r *Reconciler) attempt(ctx context.Context, req Request) (res Result, agai
 		Run: run, Decision: res.Decision, Source: SourceManual, Actor: req.Actor, Note: req.Note,
 	}})
 	if err != nil {
-		return Result{}, false, err
+		return Result{}, nil, err
 	}
 	switch w := written[0]; w.Status {
 	case repo.FinalizeWritten:
 		res.Applied = true
 		if res.Run, err = repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID); err != nil {
-			return Result{}, false, err
+			return Result{}, nil, err
 		}
 	case repo.FinalizeAlreadyCompleted:
 		res.Decision, res.Run = alreadyTerminal(w.Run), w.Run
 	case repo.FinalizeChanged:
-		return Result{}, true, nil
+		return Result{}, &w.Run, nil
 	default:
-		return Result{}, false, repo.ErrNotFound
+		return Result{}, nil, repo.ErrNotFound
 	}
-	return res, false, nil
+	return res, nil, nil
 }
