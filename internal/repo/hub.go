@@ -2,13 +2,10 @@ package repo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // RunPosition is a keyset position in the hub's order (created_at DESC, id DESC).
@@ -50,14 +47,14 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunV
 	found := false
 	runs = runs[:0]
 	var (
-		row  hubRow
+		row  runViewRow
 		page = newPageStore(p.Limit)
-		dest = row.dest()
+		dest = row.dest(false)
 	)
 	for rows.Next() {
-		empty := rows.RawValues()[hubFirstRunColumn] == nil // the one row of a member with an empty page
+		empty := rows.RawValues()[1] == nil // r.id: NULL in the one row of a member with an empty page
 		if empty {
-			clear(dest[hubFirstRunColumn:]) // nil skips a column
+			clear(dest[1:]) // nil skips a column
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return Member{}, nil, scanError(err)
@@ -81,142 +78,11 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunV
 	return m, runs, nil
 }
 
-// hubRow receives one row of the hub query. Text and jsonb stay in pgx's
-// read buffer and nullable columns are scanned by value, so that a page
-// costs a handful of allocations instead of a dozen per row: view copies the
-// row out into a pageStore.
-type hubRow struct {
-	role            pgtype.DriverBytes
-	id, workspaceID int64
-	environmentID   pgtype.Int8
-	environmentName pgtype.DriverBytes
-	typ, status     pgtype.DriverBytes
-	outcome         pgtype.DriverBytes
-	summaryCounts   pgtype.DriverBytes
-	createdAt       time.Time
-	startedAt       pgtype.Timestamptz
-	heartbeatAt     pgtype.Timestamptz
-	completedAt     pgtype.Timestamptz
-	reconciliation  pgtype.DriverBytes
-}
-
-// hubFirstRunColumn is the position of the first run column (r.id) in
-// RunListQuery's rows, after the member's role.
-const hubFirstRunColumn = 1
-
-// dest is the scan destinations of RunListQuery's columns: the role, then
-// runViewColumns(false).
-func (r *hubRow) dest() []any {
-	return []any{&r.role, &r.id, &r.workspaceID, &r.environmentID, &r.environmentName,
-		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
-		&r.heartbeatAt, &r.completedAt, &r.reconciliation}
-}
-
-// view copies the row out of the driver's buffer into v.
-func (r *hubRow) view(v *RunView, page *pageStore) error {
-	*v = RunView{Run: Run{
-		ID:          r.id,
-		WorkspaceID: r.workspaceID,
-		Type:        page.str(r.typ),
-		Status:      page.str(r.status),
-		Outcome:     page.str(r.outcome),
-		CreatedAt:   r.createdAt,
-	}}
-	if r.environmentID.Valid {
-		v.EnvironmentID = page.int64s.ptr(r.environmentID.Int64)
-	}
-	if r.environmentName != nil {
-		v.EnvironmentName = page.strs.ptr(page.str(r.environmentName))
-	}
-	v.SummaryCounts = page.json(r.summaryCounts)
-	v.Reconciliation = page.json(r.reconciliation)
-	var err error
-	if v.StartedAt, err = page.time(r.startedAt); err != nil {
-		return err
-	}
-	if v.LastHeartbeatAt, err = page.time(r.heartbeatAt); err != nil {
-		return err
-	}
-	v.CompletedAt, err = page.time(r.completedAt)
-	return err
-}
-
-// pageStore holds the values of one page's RunViews in a few shared
-// allocations: repeated strings (type, status, environment name...) once
-// each, JSON bytes back to back, and the targets of nullable fields in slabs.
-type pageStore struct {
-	interned []string
-	bytes    []byte
-	times    slab[time.Time]
-	int64s   slab[int64]
-	strs     slab[string]
-}
-
-func newPageStore(rows int) pageStore {
-	return pageStore{
-		bytes:  make([]byte, 0, 64*rows),
-		times:  make(slab[time.Time], 0, 3*rows),
-		int64s: make(slab[int64], 0, rows),
-		strs:   make(slab[string], 0, 2*rows),
-	}
-}
-
-// str returns b as a string, the same string for the same bytes: a page
-// holds few distinct values of its text columns.
-func (s *pageStore) str(b []byte) string {
-	for _, v := range s.interned {
-		if v == string(b) {
-			return v
-		}
-	}
-	v := string(b)
-	if len(s.interned) < 32 { // a page of distinct values gains nothing from more
-		s.interned = append(s.interned, v)
-	}
-	return v
-}
-
-// json copies b, nil for NULL; the copy's capacity ends at its length, so no
-// append to it can reach the next value.
-func (s *pageStore) json(b []byte) json.RawMessage {
-	if b == nil {
-		return nil
-	}
-	if len(s.bytes)+len(b) > cap(s.bytes) {
-		s.bytes = make([]byte, 0, max(2*cap(s.bytes), len(b)))
-	}
-	start := len(s.bytes)
-	s.bytes = append(s.bytes, b...)
-	return s.bytes[start:len(s.bytes):len(s.bytes)]
-}
-
-// time returns t's time, nil for NULL.
-func (s *pageStore) time(t pgtype.Timestamptz) (*time.Time, error) {
-	switch {
-	case !t.Valid:
-		return nil, nil
-	case t.InfinityModifier != pgtype.Finite: // as a *time.Time destination refuses it
-		return nil, fmt.Errorf("cannot scan %s into *time.Time", t.InfinityModifier)
-	}
-	return s.times.ptr(t.Time), nil
-}
-
-// slab hands out pointers to values stored in shared arrays; a full array is
-// left to the pointers into it and a new one started.
-type slab[T any] []T
-
-func (s *slab[T]) ptr(v T) *T {
-	if len(*s) == cap(*s) {
-		*s = make(slab[T], 0, max(2*cap(*s), 8))
-	}
-	*s = append(*s, v)
-	return &(*s)[len(*s)-1]
-}
-
 // RunListQuery returns the SQL and arguments RunListForMember runs, so that
 // the load benchmark can EXPLAIN exactly the hub's query. Its rows are the
 // member's role, then the columns of runViewColumns
-// (all NULL in the one row of a member with an empty page).
+// (all NULL in the one row of a member with an empty page), as runViewRow
+// scans them.
 func RunListQuery(p RunListParams) (string, []any) {
 	q := query{args: make([]any, 0, 11)}
 	q.sql.Grow(len(hubQueryHead) + len(hubQueryTail) + 512)

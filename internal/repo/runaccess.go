@@ -1,6 +1,9 @@
 package repo
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // RunGetForMemberParams names a run as one workspace member asks for it.
 type RunGetForMemberParams struct {
@@ -18,8 +21,7 @@ type RunGetForMemberParams struct {
 // to a member without all_environments (a run with no environment is visible
 // only to those), so that callers cannot tell these cases apart.
 func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Member, RunView, error) {
-	var m Member
-	row := db.QueryRow(ctx, `SELECT `+runViewColumns(p.Diagnostics)+`, m.role
+	rows, err := db.Query(ctx, `SELECT m.role, `+runViewColumns(p.Diagnostics)+`
 		FROM `+runFrom+`
 		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
 		WHERE r.workspace_id = $1 AND r.id = $3
@@ -28,9 +30,26 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 			WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
 			  AND g.managed_environment_id = r.managed_environment_id))`,
 		p.WorkspaceID, p.Subject, p.RunID)
-	var run RunView
-	if err := row.Scan(append(runViewDest(nil, &run, p.Diagnostics), &m.Role)...); err != nil {
+	if err != nil {
+		return Member{}, RunView{}, fmt.Errorf("get run: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Member{}, RunView{}, fmt.Errorf("get run: %w", err)
+		}
+		return Member{}, RunView{}, ErrNotFound
+	}
+	var (
+		row  runViewRow
+		run  RunView
+		page = newPageStore(1)
+	)
+	if err := rows.Scan(row.dest(p.Diagnostics)...); err != nil {
 		return Member{}, RunView{}, scanError(err)
 	}
-	return m, run, nil
+	if err := row.view(&run, &page); err != nil {
+		return Member{}, RunView{}, scanError(err)
+	}
+	return Member{Role: string(row.role)}, run, nil
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // RunView is a run as the API renders it: the row with context.reconciliation
@@ -33,17 +35,139 @@ func runViewColumns(diagnostics bool) string {
 	return cols
 }
 
-// runViewDest appends to dest the scan destinations, in v, of the columns
-// of runViewColumns(diagnostics). jsonb scans into *[]byte, which pgx copies
-// as is (into *json.RawMessage it would go through json.Unmarshal).
-func runViewDest(dest []any, v *RunView, diagnostics bool) []any {
-	dest = append(dest, &v.ID, &v.WorkspaceID, &v.EnvironmentID, &v.EnvironmentName, &v.Type, &v.Status,
-		&v.Outcome, (*[]byte)(&v.SummaryCounts), &v.CreatedAt, &v.StartedAt, &v.LastHeartbeatAt,
-		&v.CompletedAt, (*[]byte)(&v.Reconciliation))
+// runViewRow receives one row of a run read for a member: the member's role,
+// then runViewColumns. Text stays in pgx's read buffer and nullable columns
+// are scanned by value, so that a hub page costs a handful of allocations
+// instead of a dozen per row: view copies the row out into a pageStore.
+type runViewRow struct {
+	role            pgtype.DriverBytes
+	id, workspaceID int64
+	environmentID   pgtype.Int8
+	environmentName pgtype.DriverBytes
+	typ, status     pgtype.DriverBytes
+	outcome         pgtype.DriverBytes
+	summaryCounts   pgtype.DriverBytes
+	createdAt       time.Time
+	startedAt       pgtype.Timestamptz
+	heartbeatAt     pgtype.Timestamptz
+	completedAt     pgtype.Timestamptz
+	reconciliation  pgtype.DriverBytes
+	// With diagnostics only:
+	context, failures pgtype.DriverBytes
+}
+
+// dest is the scan destinations of the role and runViewColumns(diagnostics).
+func (r *runViewRow) dest(diagnostics bool) []any {
+	dest := []any{&r.role, &r.id, &r.workspaceID, &r.environmentID, &r.environmentName,
+		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
+		&r.heartbeatAt, &r.completedAt, &r.reconciliation}
 	if diagnostics {
-		dest = append(dest, (*[]byte)(&v.Context), (*[]byte)(&v.Failures))
+		dest = append(dest, &r.context, &r.failures)
 	}
 	return dest
+}
+
+// view copies the row out of the driver's buffer into v; context and
+// failures stay nil unless scanned (with diagnostics).
+func (r *runViewRow) view(v *RunView, page *pageStore) error {
+	*v = RunView{Run: Run{
+		ID:          r.id,
+		WorkspaceID: r.workspaceID,
+		Type:        page.str(r.typ),
+		Status:      page.str(r.status),
+		Outcome:     page.str(r.outcome),
+		CreatedAt:   r.createdAt,
+	}}
+	if r.environmentID.Valid {
+		v.EnvironmentID = page.int64s.ptr(r.environmentID.Int64)
+	}
+	if r.environmentName != nil {
+		v.EnvironmentName = page.strs.ptr(page.str(r.environmentName))
+	}
+	v.SummaryCounts = page.json(r.summaryCounts)
+	v.Reconciliation = page.json(r.reconciliation)
+	v.Context, v.Failures = page.json(r.context), page.json(r.failures)
+	var err error
+	if v.StartedAt, err = page.time(r.startedAt); err != nil {
+		return err
+	}
+	if v.LastHeartbeatAt, err = page.time(r.heartbeatAt); err != nil {
+		return err
+	}
+	v.CompletedAt, err = page.time(r.completedAt)
+	return err
+}
+
+// pageStore holds the values of one page's RunViews in a few shared
+// allocations: repeated strings (type, status, environment name...) once
+// each, JSON bytes back to back, and the targets of nullable fields in slabs.
+type pageStore struct {
+	interned []string
+	bytes    []byte
+	times    slab[time.Time]
+	int64s   slab[int64]
+	strs     slab[string]
+}
+
+func newPageStore(rows int) pageStore {
+	return pageStore{
+		bytes:  make([]byte, 0, 64*rows),
+		times:  make(slab[time.Time], 0, 3*rows),
+		int64s: make(slab[int64], 0, rows),
+		strs:   make(slab[string], 0, 2*rows),
+	}
+}
+
+// str returns b as a string, the same string for the same bytes: a page
+// holds few distinct values of its text columns.
+func (s *pageStore) str(b []byte) string {
+	for _, v := range s.interned {
+		if v == string(b) {
+			return v
+		}
+	}
+	v := string(b)
+	if len(s.interned) < 32 { // a page of distinct values gains nothing from more
+		s.interned = append(s.interned, v)
+	}
+	return v
+}
+
+// json copies b, nil for NULL; the copy's capacity ends at its length, so no
+// append to it can reach the next value.
+func (s *pageStore) json(b []byte) json.RawMessage {
+	if b == nil {
+		return nil
+	}
+	if len(s.bytes)+len(b) > cap(s.bytes) {
+		s.bytes = make([]byte, 0, max(2*cap(s.bytes), len(b)))
+	}
+	start := len(s.bytes)
+	s.bytes = append(s.bytes, b...)
+	return s.bytes[start:len(s.bytes):len(s.bytes)]
+}
+
+// time returns t's time, nil for NULL.
+func (s *pageStore) time(t pgtype.Timestamptz) (*time.Time, error) {
+	switch {
+	case !t.Valid:
+		return nil, nil
+	case t.InfinityModifier != pgtype.Finite: // as a *time.Time destination refuses it
+		return nil, fmt.Errorf("cannot scan %s into *time.Time", t.InfinityModifier)
+	}
+	return s.times.ptr(t.Time), nil
+}
+
+// slab hands out pointers to values stored in shared arrays; a full array is
+// left to the pointers into it and a new one started.
+type slab[T any] []T
+
+func (s *slab[T]) ptr(v T) *T {
+	if len(*s) == cap(*s) {
+		*s = make(slab[T], 0, max(2*cap(*s), 8))
+	}
+	*s = append(*s, v)
+	return &(*s)[len(*s)-1]
 }
 
 // scanError maps a scan's error: pgx.ErrNoRows becomes ErrNotFound.
