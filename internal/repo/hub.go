@@ -30,25 +30,33 @@ type RunListParams struct {
 	Limit         int
 }
 
-// RunListForMember returns the subject's membership of the workspace and up
-// to p.Limit of the runs they may see, in one query: membership, environment
-// grants and environment names are joined, never fetched separately. It
-// returns ErrNotFound when the subject is not a member (or the workspace does
-// not exist). The runs are appended to runs[:0], so that a caller can reuse
-// one slice across calls.
-func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunView) (Member, []RunView, error) {
+// RunPage is a page of runs and the memory their values live in. Reading
+// into a RunPage reuses both, so that a caller can recycle one page across
+// requests once the previous page's runs are no longer used.
+type RunPage struct {
+	Runs  []RunView
+	store pageStore
+}
+
+// RunListForMember reads into page the subject's membership of the workspace
+// and up to p.Limit of the runs they may see, in one query: membership,
+// environment grants and environment names are joined, never fetched
+// separately. It returns ErrNotFound when the subject is not a member (or the
+// workspace does not exist).
+func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPage) (Member, error) {
+	page.store.reset()
+	clear(page.Runs)
+	page.Runs = page.Runs[:0]
 	sql, args := RunListQuery(p)
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
-		return Member{}, nil, fmt.Errorf("list runs: %w", err)
+		return Member{}, fmt.Errorf("list runs: %w", err)
 	}
 	defer rows.Close()
 	var m Member
 	found := false
-	runs = runs[:0]
 	var (
 		row  runViewRow
-		page = newPageStore(p.Limit)
 		dest = row.dest(false)
 	)
 	for rows.Next() {
@@ -57,25 +65,25 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, runs []RunV
 			clear(dest[1:]) // nil skips a column
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return Member{}, nil, scanError(err)
+			return Member{}, scanError(err)
 		}
 		if !found {
 			found, m.Role = true, string(row.role)
 		}
 		if !empty {
-			runs = append(runs, RunView{})
-			if err := row.view(&runs[len(runs)-1], &page); err != nil {
-				return Member{}, nil, scanError(err)
+			page.Runs = append(page.Runs, RunView{})
+			if err := row.view(&page.Runs[len(page.Runs)-1], &page.store); err != nil {
+				return Member{}, scanError(err)
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Member{}, nil, fmt.Errorf("list runs: %w", err)
+		return Member{}, fmt.Errorf("list runs: %w", err)
 	}
 	if !found {
-		return Member{}, nil, ErrNotFound
+		return Member{}, ErrNotFound
 	}
-	return m, runs, nil
+	return m, nil
 }
 
 // RunListQuery returns the SQL and arguments RunListForMember runs, so that

@@ -43,7 +43,7 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 	var (
 		row  runViewRow
 		run  RunView
-		page = newPageStore(1)
+		page pageStore
 	)
 	if err := rows.Scan(row.dest(p.Diagnostics)...); err != nil {
 		return Member{}, RunView{}, scanError(err)

@@ -101,6 +101,7 @@ func (r *runViewRow) view(v *RunView, page *pageStore) error {
 // pageStore holds the values of one page's RunViews in a few shared
 // allocations: repeated strings (type, status, environment name...) once
 // each, JSON bytes back to back, and the targets of nullable fields in slabs.
+// Its zero value is ready; arrays grow on demand and are kept by reset.
 type pageStore struct {
 	interned []string
 	bytes    []byte
@@ -109,13 +110,18 @@ type pageStore struct {
 	strs     slab[string]
 }
 
-func newPageStore(rows int) pageStore {
-	return pageStore{
-		bytes:  make([]byte, 0, 64*rows),
-		times:  make(slab[time.Time], 0, 3*rows),
-		int64s: make(slab[int64], 0, rows),
-		strs:   make(slab[string], 0, 2*rows),
+// reset empties s for the next page, keeping its arrays but the rare large
+// ones: the views of the previous page must no longer be in use.
+func (s *pageStore) reset() {
+	clear(s.interned)
+	s.interned = s.interned[:0]
+	if cap(s.bytes) > 1<<20 {
+		s.bytes = nil
 	}
+	s.bytes = s.bytes[:0]
+	s.times.reset()
+	s.int64s.reset()
+	s.strs.reset()
 }
 
 // str returns b as a string, the same string for the same bytes: a page
@@ -140,7 +146,7 @@ func (s *pageStore) json(b []byte) json.RawMessage {
 		return nil
 	}
 	if len(s.bytes)+len(b) > cap(s.bytes) {
-		s.bytes = make([]byte, 0, max(2*cap(s.bytes), len(b)))
+		s.bytes = make([]byte, 0, max(2*cap(s.bytes), len(b), 512))
 	}
 	start := len(s.bytes)
 	s.bytes = append(s.bytes, b...)
@@ -161,6 +167,11 @@ func (s *pageStore) time(t pgtype.Timestamptz) (*time.Time, error) {
 // slab hands out pointers to values stored in shared arrays; a full array is
 // left to the pointers into it and a new one started.
 type slab[T any] []T
+
+func (s *slab[T]) reset() {
+	clear((*s)[:cap(*s)])
+	*s = (*s)[:0]
+}
 
 func (s *slab[T]) ptr(v T) *T {
 	if len(*s) == cap(*s) {
