@@ -210,6 +210,37 @@ func appendRaw(b []byte, raw json.RawMessage) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainPrefix returns how many leading bytes of s are ASCII that appendString
+// copies as they are. It tests 8 bytes at a time (the strings of a page are
+// mostly plain), then byte by byte.
+func plainPrefix(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&highBits != 0 || hasLess(x, 0x20) || hasByte(x, '"') || hasByte(x, '\\') ||
+			hasByte(x, '<') || hasByte(x, '>') || hasByte(x, '&') {
+			break
+		}
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && jsonSafe[s[i]] {
+		i++
+	}
+	return i
+}
+
+// Word-at-a-time byte tests on 8 bytes packed in a uint64: hasLess holds
+// when a byte is below n (for bytes below 0x80 and n <= 0x80), hasByte when
+// a byte equals c. Both are exact about whether any byte matches.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+func hasLess(x uint64, n byte) bool { return (x-lowBits*uint64(n))&^x&highBits != 0 }
+
+func hasByte(x uint64, c byte) bool { return hasLess(x^(lowBits*uint64(c)), 1) }
+
 // jsonSafe marks the ASCII bytes appendString copies as they are.
 var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
 	for c := byte(0x20); c < utf8.RuneSelf; c++ {
@@ -225,12 +256,12 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		i += plainPrefix(s[i:])
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
