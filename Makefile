@@ -35,8 +35,8 @@ openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swa
 	@grep -q 'github.com/swaggo/swag $(SWAG_VERSION)' go.mod || { echo "go.mod must pin github.com/swaggo/swag $(SWAG_VERSION)"; exit 1; }
 	go run ./cmd/openapi-gen
 
-bench-api: ## HTTP load benchmark: ≥200,000 runs, 32 clients, runproof vs a bare chi+pgx floor, loopback only
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go build -o bin/api ./cmd/api && go build -o bin/benchapi ./cmd/benchapi && bin/benchapi -api bin/api
+bench-api: ## HTTP load benchmark: ≥200,000 runs, 32 clients, runproof vs a bare chi+pgx floor, 3 interleaved rounds, loopback only
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go build -o bin/api ./cmd/api && go build -o bin/benchapi ./cmd/benchapi && bin/benchapi -api bin/api -rounds 3
 
 bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floor (BENCH_SWEEP_RUNS, BENCH_SWEEP_WORKERS)
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench BenchmarkSweep -benchtime=1x -timeout 30m ./internal/sweep/

@@ -33,13 +33,15 @@ func main() {
 	flag.DurationVar(&o.duration, "d", 10*time.Second, "measured time per scenario")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured time before each scenario")
 	flag.IntVar(&o.maxRequests, "max-requests", 1_000_000, "request cap per scenario")
+	flag.IntVar(&o.rounds, "rounds", 1, "times to run the scenarios, interleaved; ratios and p99 are medians over the rounds")
 	flag.StringVar(&o.dbName, "db", "runproof_bench", "database to create and seed on DATABASE_URL's server")
 	flag.Parse()
 	o.serverURL = os.Getenv("DATABASE_URL")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Minute) // the whole run is bounded
+	// The whole run is bounded: seeding, plus each scenario's time twice over.
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+time.Duration(8*o.rounds)*(o.warmup+o.duration))
 	defer cancel()
 	if err := run(ctx, o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "benchapi:", err)
@@ -56,14 +58,15 @@ type options struct {
 	duration    time.Duration
 	warmup      time.Duration
 	maxRequests int
+	rounds      int
 }
 
 func (o options) validate() error {
 	switch {
 	case o.serverURL == "":
 		return errors.New("DATABASE_URL is not set (make bench-api sets it)")
-	case o.runs < 1 || o.concurrency < 1 || o.duration <= 0 || o.maxRequests < 1:
-		return errors.New("-runs, -c, -d and -max-requests must be positive")
+	case o.runs < 1 || o.concurrency < 1 || o.duration <= 0 || o.maxRequests < 1 || o.rounds < 1:
+		return errors.New("-runs, -c, -d, -max-requests and -rounds must be positive")
 	}
 	_, err := os.Stat(o.apiBinary)
 	return err

@@ -10,7 +10,9 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/runproof/runproof/internal/authz"
@@ -79,20 +81,52 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "load: %d clients, %s warmup + %s measured per scenario (at most %d requests), loopback only; %d CPUs shared by servers, PostgreSQL and load generator; GOGC=%s\n\n",
 		o.concurrency, o.warmup, o.duration, o.maxRequests, runtime.NumCPU(), cmp.Or(os.Getenv("GOGC"), "100 (default)"))
-	results := make([]result, 0, len(scenarios))
-	for _, s := range scenarios {
-		res, err := load(ctx, s, o, pool)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+	rounds := make([][]result, len(scenarios)) // per scenario, one result a round
+	for round := range o.rounds {
+		if o.rounds > 1 {
+			fmt.Fprintf(out, "round %d of %d\n", round+1, o.rounds)
 		}
-		fmt.Fprintln(out, res)
-		results = append(results, res)
+		for i, s := range scenarios { // interleaved, so that a noisy stretch hits every scenario
+			res, err := load(ctx, s, o, pool)
+			if err != nil {
+				return fmt.Errorf("%s: %w", s.name, err)
+			}
+			fmt.Fprintln(out, res)
+			rounds[i] = append(rounds[i], res)
+		}
 	}
-	floorRes, detail, hub := results[0], results[1], results[2]
-	fmt.Fprintf(out, "\ndetail vs floor: %.2fx requests/s (target >= 0.5), p99 %.2fx (target <= 2)\n",
-		detail.rps()/floorRes.rps(), float64(detail.p99)/float64(floorRes.p99))
-	fmt.Fprintf(out, "hub vs floor:    %.2fx requests/s, hub p99 %.2f ms (target <= 10 ms)\n",
-		hub.rps()/floorRes.rps(), ms(hub.p99))
+	floorRes, detail, hub := rounds[0], rounds[1], rounds[2]
+	rps := func(r result) float64 { return r.rps() }
+	p99 := func(r result) float64 { return ms(r.p99) }
+	fmt.Fprintf(out, "\nmedians of %d round(s):\n", o.rounds)
+	fmt.Fprintf(out, "detail vs floor: %.2fx requests/s (target >= 0.5), p99 %.2fx (target <= 2)\n",
+		median(detail, rps)/median(floorRes, rps), median(detail, p99)/median(floorRes, p99))
+	fmt.Fprintf(out, "hub vs floor:    %.2fx requests/s, hub p99 %.2f ms (target <= 10 ms; rounds: %s)\n",
+		median(hub, rps)/median(floorRes, rps), median(hub, p99), list(hub, p99))
 	fmt.Fprintf(out, "server memory after load: runproof %s; floor %s\n\n", api.memory(), floor.memory())
 	return explainHub(ctx, pool, data, out)
+}
+
+// median returns the median of f over rs (the mean of the middle two for an
+// even count).
+func median(rs []result, f func(result) float64) float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// list shows f of every round, in order.
+func list(rs []result, f func(result) float64) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = strconv.FormatFloat(f(r), 'f', 2, 64)
+	}
+	return strings.Join(parts, ", ")
 }
