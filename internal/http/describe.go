@@ -20,22 +20,21 @@ var lowerLabels = func() map[string]string {
 	return m
 }()
 
-// summary is one line: family · state · the last sign of life of an open
-// run, or the counts of a completed one, e.g. "Inventory sync · running ·
-// last heartbeat 2 h ago" or "Inventory sync · partially succeeded · 2
-// failed, 10 succeeded". It is built in a stack buffer: one allocation a row.
-func summary(run repo.Run, canonical string, now time.Time) string {
-	var buf [128]byte
-	b := append(append(buf[:0], reconcile.FamilyName(canonical)...), " · "...)
+// appendSummary appends the one-line summary: family · state · the last
+// sign of life of an open run, or the counts of a completed one, e.g.
+// "Inventory sync · running · last heartbeat 2 h ago" or "Inventory sync ·
+// partially succeeded · 2 failed, 10 succeeded".
+func appendSummary(b []byte, run repo.Run, canonical string, now time.Time) []byte {
+	b = append(append(b, reconcile.FamilyName(canonical)...), " · "...)
 	if run.Status != reconcile.StatusCompleted {
 		b = append(append(b, run.Status...), " · "...)
-		return string(appendLastSign(b, run, now))
+		return appendLastSign(b, run, now)
 	}
 	b = append(append(b, lowerLabels[run.Outcome]...), " · "...)
 	if c := appendCounts(b, run.SummaryCounts); len(c) > len(b) {
-		return string(c)
+		return c
 	}
-	return string(appendLastSign(b, run, now))
+	return appendLastSign(b, run, now)
 }
 
 // appendLastSign appends when the run was last heard of.

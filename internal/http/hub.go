@@ -138,7 +138,8 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, key))
 		runs = runs[:f.limit]
 	}
-	v := view{now: p.Now, canReconcile: authz.Role(m.Role).Can(authz.CapReconcile)}
+	v := view{now: p.Now, canReconcile: authz.Role(m.Role).Can(authz.CapReconcile), page: &s.render}
+	s.render.text.Grow(96 * len(runs)) // about a run's href and summary
 	for _, run := range runs {
 		page.Items = append(page.Items, a.renderRun(run, v))
 	}
@@ -149,8 +150,9 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 // hubScratch holds a hub request's rows and rendered runs. Recycled, they
 // stop being most of the garbage a hub request makes (about 35 KB a page).
 type hubScratch struct {
-	page  repo.RunPage
-	items []Run
+	page   repo.RunPage
+	render pageRender
+	items  []Run
 }
 
 var hubScratches = sync.Pool{New: func() any { return new(hubScratch) }}
@@ -159,5 +161,6 @@ var hubScratches = sync.Pool{New: func() any { return new(hubScratch) }}
 func (s *hubScratch) recycle() {
 	clear(s.items)
 	s.items = s.items[:0]
+	s.render.reset()
 	hubScratches.Put(s)
 }

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/runproof/runproof/internal/reconcile"
@@ -15,6 +16,53 @@ type view struct {
 	// canReconcile: the viewer's role may reconcile, so stale runs offer it.
 	canReconcile bool
 	diagnostics  bool // include the raw context and failures
+	// page, when set, is shared by the runs of one page to save allocations.
+	page *pageRender
+}
+
+// pageRender is what the rendered runs of one page share: their hrefs and
+// summaries are cut from one growing builder (strings.Builder never changes
+// bytes it has handed out), and each distinct environment is one value. A
+// page then costs a few allocations for these instead of three a run.
+type pageRender struct {
+	text strings.Builder
+	envs []*Environment
+}
+
+// reset readies p for the next page; the previous page's runs must no longer
+// be in use. The builder starts a new buffer, so their strings stay intact.
+func (p *pageRender) reset() {
+	p.text.Reset()
+	clear(p.envs)
+	p.envs = p.envs[:0]
+}
+
+// str returns b as a string, cut from the page's builder when there is one.
+func (v view) str(b []byte) string {
+	if v.page == nil {
+		return string(b)
+	}
+	start := v.page.text.Len()
+	v.page.text.Write(b)
+	return v.page.text.String()[start:]
+}
+
+// environment returns the run's environment, shared with the page's other
+// runs of it when there is a page.
+func (v view) environment(id int64, name string) *Environment {
+	if v.page == nil {
+		return &Environment{ID: id, Name: name}
+	}
+	for _, e := range v.page.envs {
+		if e.ID == id && e.Name == name {
+			return e
+		}
+	}
+	e := &Environment{ID: id, Name: name}
+	if len(v.page.envs) < 16 { // pages show few environments; past that, searching costs more
+		v.page.envs = append(v.page.envs, e)
+	}
+	return e
 }
 
 // recorded is the part of context.reconciliation the rendering reads.
@@ -26,7 +74,8 @@ type recorded struct {
 
 // renderRun shows run as v's viewer sees it at v.now.
 func (a *api) renderRun(run repo.RunView, v view) Run {
-	self := runHref(run.WorkspaceID, run.ID)
+	var buf [128]byte
+	self := v.str(appendRunHref(buf[:0], run.WorkspaceID, run.ID))
 	out := Run{
 		ID:              run.ID,
 		WorkspaceID:     run.WorkspaceID,
@@ -42,7 +91,7 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 		CompletedAt:     utc(run.CompletedAt),
 	}
 	if run.EnvironmentID != nil && run.EnvironmentName != nil {
-		out.Environment = &Environment{ID: *run.EnvironmentID, Name: *run.EnvironmentName}
+		out.Environment = v.environment(*run.EnvironmentID, *run.EnvironmentName)
 	}
 	if rec := readReconciliation(run.Reconciliation); rec != nil {
 		out.Reconciliation = run.Reconciliation
@@ -53,7 +102,7 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 	if out.Explanation == nil && out.Stale {
 		out.Explanation = new(staleExplanation(run.Run, a.staleness, v.now))
 	}
-	out.Summary = summary(run.Run, out.Type, v.now)
+	out.Summary = v.str(appendSummary(buf[:0], run.Run, out.Type, v.now))
 	out.NextAction = nextAction(out, self, v.canReconcile)
 	if v.diagnostics {
 		out.Context = run.Context
@@ -89,10 +138,9 @@ func viewOf(run repo.Run) repo.RunView {
 	return v
 }
 
-func runHref(ws, id int64) string {
-	var buf [64]byte // one allocation, the string
-	b := strconv.AppendInt(append(buf[:0], "/workspaces/"...), ws, 10)
-	return string(strconv.AppendInt(append(b, "/operations/"...), id, 10))
+func appendRunHref(b []byte, ws, id int64) []byte {
+	b = strconv.AppendInt(append(b, "/workspaces/"...), ws, 10)
+	return strconv.AppendInt(append(b, "/operations/"...), id, 10)
 }
 
 // utc shows t in UTC. It converts in place: the rendered row is not used again.
