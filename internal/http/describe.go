@@ -63,16 +63,17 @@ func staleExplanation(run repo.Run, s reconcile.Staleness, now time.Time) string
 
 // nextAction is what an operator can do about a run: reconcile a stale open
 // run (when the viewer may), or look into why a run was blocked.
-func nextAction(run Run, self string, canReconcile bool) *NextAction {
+func nextAction(run Run, v view) *NextAction {
+	var buf [128]byte
 	switch {
-	case run.Status != reconcile.StatusCompleted && run.Stale && canReconcile:
-		return &NextAction{Label: "Reconcile", Href: self + "/reconcile"}
+	case run.Status != reconcile.StatusCompleted && run.Stale && v.canReconcile:
+		return &NextAction{Label: "Reconcile", Href: v.str(append(append(buf[:0], run.Links.Self...), "/reconcile"...))}
 	case run.Outcome == string(reconcile.OutcomeBlocked):
 		code := ""
 		if run.ReasonCode != nil {
 			code = *run.ReasonCode
 		}
-		return &NextAction{Label: blockedLabel(code), Href: self + "?include=diagnostics"}
+		return &NextAction{Label: blockedLabel(code), Href: v.str(append(append(buf[:0], run.Links.Self...), "?include=diagnostics"...))}
 	default:
 		return nil
 	}

@@ -103,7 +103,7 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 		out.Explanation = new(staleExplanation(run.Run, a.staleness, v.now))
 	}
 	out.Summary = v.str(appendSummary(buf[:0], run.Run, out.Type, v.now))
-	out.NextAction = nextAction(out, self, v.canReconcile)
+	out.NextAction = nextAction(out, v)
 	if v.diagnostics {
 		out.Context = run.Context
 		out.Failures = run.Failures

@@ -72,7 +72,7 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPa
 		}
 		if !empty {
 			page.Runs = append(page.Runs, RunView{})
-			if err := row.view(&page.Runs[len(page.Runs)-1], &page.store); err != nil {
+			if err := row.view(&page.Runs[len(page.Runs)-1], p.WorkspaceID, &page.store); err != nil {
 				return Member{}, scanError(err)
 			}
 		}

@@ -48,7 +48,7 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 	if err := rows.Scan(row.dest(p.Diagnostics)...); err != nil {
 		return Member{}, RunView{}, scanError(err)
 	}
-	if err := row.view(&run, &page); err != nil {
+	if err := row.view(&run, p.WorkspaceID, &page); err != nil {
 		return Member{}, RunView{}, scanError(err)
 	}
 	return Member{Role: string(row.role)}, run, nil

@@ -22,11 +22,12 @@ type RunView struct {
 }
 
 // runViewColumns selects a RunView from operation_runs r left-joined to
-// managed_environments e. The summary counts and the reconciliation come from
+// managed_environments e, all but the workspace, which every query that
+// selects them filters on (r.workspace_id = the caller's). The summary counts and the reconciliation come from
 // their stored text copies (migration 00003), which cost PostgreSQL no jsonb
 // serialization per read.
 func runViewColumns(diagnostics bool) string {
-	cols := `r.id, r.workspace_id, r.managed_environment_id, e.name, r.type, r.status, r.outcome,
+	cols := `r.id, r.managed_environment_id, e.name, r.type, r.status, r.outcome,
 		r.summary_counts_text, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
 		r.reconciliation_text`
 	if diagnostics {
@@ -41,7 +42,7 @@ func runViewColumns(diagnostics bool) string {
 // instead of a dozen per row: view copies the row out into a pageStore.
 type runViewRow struct {
 	role            pgtype.DriverBytes
-	id, workspaceID int64
+	id              int64
 	environmentID   pgtype.Int8
 	environmentName pgtype.DriverBytes
 	typ, status     pgtype.DriverBytes
@@ -58,7 +59,7 @@ type runViewRow struct {
 
 // dest is the scan destinations of the role and runViewColumns(diagnostics).
 func (r *runViewRow) dest(diagnostics bool) []any {
-	dest := []any{&r.role, &r.id, &r.workspaceID, &r.environmentID, &r.environmentName,
+	dest := []any{&r.role, &r.id, &r.environmentID, &r.environmentName,
 		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
 		&r.heartbeatAt, &r.completedAt, &r.reconciliation}
 	if diagnostics {
@@ -67,12 +68,12 @@ func (r *runViewRow) dest(diagnostics bool) []any {
 	return dest
 }
 
-// view copies the row out of the driver's buffer into v; context and
-// failures stay nil unless scanned (with diagnostics).
-func (r *runViewRow) view(v *RunView, page *pageStore) error {
+// view copies the row, a run of workspace ws, out of the driver's buffer into
+// v; context and failures stay nil unless scanned (with diagnostics).
+func (r *runViewRow) view(v *RunView, ws int64, page *pageStore) error {
 	*v = RunView{Run: Run{
 		ID:          r.id,
-		WorkspaceID: r.workspaceID,
+		WorkspaceID: ws,
 		Type:        page.str(r.typ),
 		Status:      page.str(r.status),
 		Outcome:     page.str(r.outcome),
