@@ -36,7 +36,7 @@ func reconcileStale(ctx context.Context, cfg config.Config, args []string, stdou
 	s, err := sweep.New(pool, sweep.Config{
 		BatchSize: cfg.SweepBatchSize,
 		Staleness: cfg.Staleness,
-		Log:       slog.New(slog.NewTextHandler(stderr, nil)),
+		Log:       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})),
 	})
 	if err != nil {
 		return err

@@ -110,9 +110,12 @@ func TestServeWithoutSweeper(t *testing.T) {
 	res.Body.Close()
 	code, rest := stop()
 	require.Equal(t, 0, code)
+	logged := false
 	for _, line := range rest {
 		require.NotContains(t, line["msg"], "sweep", "no sweeper runs")
+		logged = logged || line["msg"] == "request" && line["route"] == "/healthz"
 	}
+	require.True(t, logged, "LOG_LEVEL defaults to info: every request is logged")
 	var completed int
 	require.NoError(t, pool.QueryRow(context.Background(),
 		`SELECT count(*) FROM operation_runs WHERE context ? 'reconciliation'`).Scan(&completed))

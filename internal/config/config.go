@@ -4,6 +4,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ type Config struct {
 	SweepBatchSize    int           `env:"SWEEP_BATCH_SIZE" envDefault:"1000"`
 	StaleQueuedAfter  time.Duration `env:"STALE_QUEUED_AFTER" envDefault:"15m"`
 	StaleRunningAfter string        `env:"STALE_RUNNING_AFTER"`
+	// LogLevel is the least severe log line written: debug, info (every
+	// request), warn or error.
+	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info"`
 
 	// Staleness is derived from STALE_QUEUED_AFTER and STALE_RUNNING_AFTER.
 	Staleness reconcile.Staleness `env:"-"`

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"log/slog"
 	"testing"
 	"time"
 
@@ -19,6 +20,16 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, 30*time.Minute, cfg.Staleness.RunningAfter("baseline.capture"))
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("backup.schedule.run"))
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("policy.sync"))
+	require.Equal(t, slog.LevelInfo, cfg.LogLevel)
+}
+
+func TestLoadLogLevel(t *testing.T) {
+	t.Parallel()
+	for value, want := range map[string]slog.Level{"debug": slog.LevelDebug, "WARN": slog.LevelWarn, "error": slog.LevelError} {
+		cfg, err := Load([]string{"LOG_LEVEL=" + value})
+		require.NoError(t, err)
+		require.Equal(t, want, cfg.LogLevel, value)
+	}
 }
 
 func TestLoadRunningThresholds(t *testing.T) {
@@ -43,6 +54,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"STALE_RUNNING_AFTER=inventory.sync=x": "STALE_RUNNING_AFTER",
 		"STALE_RUNNING_AFTER==5m":              "STALE_RUNNING_AFTER",
 		"JWT_HS256_SECRET=short":               "JWT_HS256_SECRET",
+		"LOG_LEVEL=loud":                       "LOG_LEVEL",
 	}
 	for setting, variable := range cases {
 		t.Run(setting, func(t *testing.T) {
