@@ -48,9 +48,6 @@ func Load(environ []string) (Config, error) {
 }
 
 func (c *Config) validate() error {
-	if c.ListenAddr == "" {
-		return errors.New("LISTEN_ADDR: must not be empty")
-	}
 	if c.SweepInterval < 0 {
 		return errors.New("SWEEP_INTERVAL: must be 0 (off) or a positive Go duration")
 	}

@@ -21,6 +21,10 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("backup.schedule.run"))
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("policy.sync"))
 	require.Equal(t, slog.LevelInfo, cfg.LogLevel)
+
+	cfg, err = Load([]string{"LISTEN_ADDR="})
+	require.NoError(t, err)
+	require.Equal(t, ":8080", cfg.ListenAddr, "an empty setting takes the default")
 }
 
 func TestLoadLogLevel(t *testing.T) {
