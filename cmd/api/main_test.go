@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,6 +91,39 @@ func TestTokenVerb(t *testing.T) {
 	res = runCLI(t, nil, "token", "--sub", "demo")
 	require.Equal(t, 1, res.code)
 	require.Contains(t, res.stderr, "JWT_HS256_SECRET")
+
+	// With an issuer and audience configured, dev tokens carry them: serve accepts them.
+	env := []string{secret, "JWT_ISSUER=idp", "JWT_AUDIENCE=runproof"}
+	res = runCLI(t, env, "token", "--sub", "demo")
+	require.Equal(t, 0, res.code, res.stderr)
+	v, _, err = newVerifier(mustConfig(t, env...))
+	require.NoError(t, err)
+	_, err = v.Verify(strings.TrimSpace(res.stdout))
+	require.NoError(t, err)
+}
+
+// serve stops before listening, with one line naming the setting, when it
+// cannot verify tokens or reach no database.
+func TestServeSettingErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notPEM := filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(notPEM, []byte("not a key"), 0o600))
+	secret := "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
+	for env, setting := range map[string][]string{
+		"JWT_HS256_SECRET":    {"DATABASE_URL=postgres://x"},
+		"JWT_PUBLIC_KEY_FILE": {"DATABASE_URL=postgres://x", "JWT_PUBLIC_KEY_FILE=" + filepath.Join(dir, "missing.pem")},
+		"DATABASE_URL":        {secret},
+	} {
+		res := runCLI(t, setting, "serve")
+		require.Equal(t, 1, res.code, env)
+		require.Contains(t, res.stderr, env)
+		require.Equal(t, 1, strings.Count(res.stderr, "\n"), "one line: %q", res.stderr)
+	}
+	res := runCLI(t, []string{"DATABASE_URL=postgres://x", "JWT_PUBLIC_KEY_FILE=" + notPEM}, "serve")
+	require.Equal(t, 1, res.code)
+	require.Contains(t, res.stderr, "JWT_PUBLIC_KEY_FILE")
+	require.Equal(t, 1, strings.Count(res.stderr, "\n"), "one line: %q", res.stderr)
 }
 
 func TestSeedDemoVerb(t *testing.T) {

@@ -22,19 +22,13 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if len(args) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
-	if err := cfg.RequireDatabase(); err != nil {
-		return err
-	}
-	if err := cfg.RequireAuth(); err != nil {
-		return err
-	}
 	verifier, cursorSecret, err := newVerifier(cfg)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
-	pool, err := repo.Connect(ctx, cfg.DatabaseURL)
+	pool, err := connect(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -70,7 +64,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		Now:          time.Now,
 		Ready:        ready,
 	})
-	if cfg.SweepInterval > 0 {
+	if cfg.SweepInterval == 0 {
+		log.Info("sweeper off", "setting", "SWEEP_INTERVAL=0")
+	} else {
 		sweeper, err := sweep.New(pool, sweep.Config{
 			Interval:  cfg.SweepInterval,
 			BatchSize: cfg.SweepBatchSize,
@@ -83,6 +79,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		}
 		sweeper.Start(ctx)
 		defer sweeper.Stop() // after the server drained: an open batch rolls back whole
+		log.Info("sweeper started", "interval", cfg.SweepInterval.String())
 	}
 	return rphttp.Serve(ctx, cfg.ListenAddr, handler, log, 20*time.Second)
 }
@@ -93,24 +90,27 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 // replicas. With a public key anyone holding it could forge a cursor; that
 // only picks a page position, since every hub query is scoped to the member.
 func newVerifier(cfg config.Config) (*authz.Verifier, []byte, error) {
+	if err := cfg.RequireAuth(); err != nil {
+		return nil, nil, err
+	}
 	vc := authz.VerifierConfig{
 		Issuer:   cfg.JWTIssuer,
 		Audience: cfg.JWTAudience,
 		Leeway:   30 * time.Second,
 	}
-	key := []byte(cfg.JWTHS256Secret)
+	key, setting := []byte(cfg.JWTHS256Secret), "JWT_HS256_SECRET"
 	if cfg.JWTPublicKeyFile != "" {
 		pem, err := os.ReadFile(cfg.JWTPublicKeyFile)
 		if err != nil {
 			return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
 		}
-		vc.PublicKeyPEM, key = pem, pem
+		vc.PublicKeyPEM, key, setting = pem, pem, "JWT_PUBLIC_KEY_FILE"
 	} else {
 		vc.HS256Secret = key
 	}
 	v, err := authz.NewVerifier(vc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+		return nil, nil, fmt.Errorf("%s: %v", setting, err)
 	}
 	return v, key, nil
 }

@@ -16,9 +16,9 @@ import (
 )
 
 // serving runs `api serve` with environ until the test ends. It returns the
-// base URL once the server listens, the channel of its log lines, and stop,
-// which shuts it down and returns its exit code and the log lines it had not
-// read yet.
+// base URL once the server listens, the channel of its later log lines, and
+// stop, which shuts it down and returns its exit code and the log lines
+// nobody read: those before "listening" and those left in the channel.
 func serving(t *testing.T, environ []string) (string, <-chan map[string]any, func() (int, []map[string]any)) {
 	t.Helper()
 	logs, w := io.Pipe()
@@ -41,7 +41,7 @@ func serving(t *testing.T, environ []string) (string, <-chan map[string]any, fun
 	}()
 	var once sync.Once
 	var code int
-	var rest []map[string]any
+	var rest []map[string]any // start-up lines first
 	stop := func() (int, []map[string]any) {
 		once.Do(func() {
 			cancel()
@@ -57,6 +57,7 @@ func serving(t *testing.T, environ []string) (string, <-chan map[string]any, fun
 		if line["msg"] == "listening" {
 			return "http://" + line["addr"].(string), lines, stop
 		}
+		rest = append(rest, line)
 	}
 	t.Fatal("serve stopped before listening")
 	return "", nil, nil
@@ -93,8 +94,9 @@ func TestServeSweepsAndShutsDown(t *testing.T) {
 	require.NoError(t, pool.QueryRow(context.Background(),
 		`SELECT count(*) FROM operation_runs WHERE status <> 'completed'`).Scan(&open))
 	require.Equal(t, 2, open, "only the demo's two fresh runs stay open")
-	code, _ := stop()
+	code, rest := stop()
 	require.Equal(t, 0, code, "graceful shutdown")
+	require.Contains(t, msgs(rest), "sweeper started")
 }
 
 // TestServeWithoutSweeper: SWEEP_INTERVAL=0 serves without ever sweeping.
@@ -110,9 +112,10 @@ func TestServeWithoutSweeper(t *testing.T) {
 	res.Body.Close()
 	code, rest := stop()
 	require.Equal(t, 0, code)
+	require.Contains(t, msgs(rest), "sweeper off")
+	require.NotContains(t, msgs(rest), "sweeper started")
 	logged := false
 	for _, line := range rest {
-		require.NotContains(t, line["msg"], "sweep", "no sweeper runs")
 		logged = logged || line["msg"] == "request" && line["route"] == "/healthz"
 	}
 	require.True(t, logged, "LOG_LEVEL defaults to info: every request is logged")
@@ -120,4 +123,13 @@ func TestServeWithoutSweeper(t *testing.T) {
 	require.NoError(t, pool.QueryRow(context.Background(),
 		`SELECT count(*) FROM operation_runs WHERE context ? 'reconciliation'`).Scan(&completed))
 	require.Zero(t, completed)
+}
+
+// msgs are the messages of log lines.
+func msgs(lines []map[string]any) []any {
+	out := make([]any, len(lines))
+	for i, line := range lines {
+		out[i] = line["msg"]
+	}
+	return out
 }
