@@ -43,9 +43,18 @@ func TestRunFinalizeWritesDecisionInOneStatement(t *testing.T) {
 	run = prooftest.Get(t, pool, w.WS, run.ID)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-	res, err := repo.RunFinalize(ctx, pool, finalizeParams(run, "partially_succeeded", now))
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	var before, after int64
+	countUpdates := `SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'operation_runs'`
+	require.NoError(t, tx.QueryRow(ctx, countUpdates).Scan(&before))
+	res, err := repo.RunFinalize(ctx, tx, finalizeParams(run, "partially_succeeded", now))
 	require.NoError(t, err)
 	require.Equal(t, repo.FinalizeWritten, res.Status)
+	require.NoError(t, tx.QueryRow(ctx, countUpdates).Scan(&after))
+	require.Equal(t, int64(1), after-before, "status, outcome, times, counts and reconciliation in one UPDATE")
+	require.NoError(t, tx.Commit(ctx))
 	got := prooftest.Get(t, pool, w.WS, run.ID)
 	require.Equal(t, "completed", got.Status)
 	require.Equal(t, "partially_succeeded", got.Outcome)
@@ -74,7 +83,6 @@ func TestRunFinalizeWritesDecisionInOneStatement(t *testing.T) {
 	require.True(t, rec.ReconciledAt.Equal(now))
 	require.Equal(t, []repo.ArtifactLink{{Rel: "backup_set", ID: 55}}, rec.Links)
 	require.Equal(t, map[string]any{"captured": float64(3)}, rec.Proof)
-	require.Equal(t, got, prooftest.Get(t, pool, w.WS, run.ID))
 }
 
 func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
@@ -96,6 +104,19 @@ func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
 		require.Equal(t, repo.FinalizeAlreadyCompleted, res.Status)
 		require.Equal(t, "succeeded", res.Run.Outcome)
 		require.NotContains(t, string(res.Run.Context), "reconciliation")
+	})
+	t.Run("completed, read after it completed", func(t *testing.T) {
+		// The guard on updated_at holds; only status <> 'completed' refuses.
+		run := newRun()
+		_, err := pool.Exec(ctx, `UPDATE operation_runs SET status = 'completed', outcome = 'succeeded', completed_at = now() WHERE id = $1`, run.ID)
+		require.NoError(t, err)
+		run = prooftest.Get(t, pool, w.WS, run.ID)
+		res, err := repo.RunFinalize(ctx, pool, finalizeParams(run, "failed", now))
+		require.NoError(t, err)
+		require.Equal(t, repo.FinalizeAlreadyCompleted, res.Status)
+		got := prooftest.Get(t, pool, w.WS, run.ID)
+		require.Equal(t, "succeeded", got.Outcome)
+		require.Equal(t, run.UpdatedAt, got.UpdatedAt, "not written")
 	})
 	t.Run("changed but open", func(t *testing.T) {
 		run := newRun()
