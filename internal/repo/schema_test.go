@@ -99,11 +99,11 @@ func TestUpdatedAtMovesOnEveryUpdate(t *testing.T) {
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx)
-	var prev, next = readUpdatedAt(t, tx, run), readUpdatedAt(t, tx, run)
+	prev := readUpdatedAt(t, tx, run)
 	for i := range 5 {
 		_, err := tx.Exec(ctx, `update operation_runs set initiator = $2 where id = $1`, run, []string{"a", "b", "c", "d", "e"}[i])
 		require.NoError(t, err)
-		next = readUpdatedAt(t, tx, run)
+		next := readUpdatedAt(t, tx, run)
 		require.True(t, next.After(prev), "update %d moved updated_at", i)
 		prev = next
 	}

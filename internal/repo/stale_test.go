@@ -111,6 +111,8 @@ func TestRunClaimStaleSkipsLockedRuns(t *testing.T) {
 	tx2, err := pool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx2.Rollback(ctx)
+	_, err = tx2.Exec(ctx, `SET LOCAL lock_timeout = '5s'`) // a claim that waited would fail, not hang
+	require.NoError(t, err)
 	second, err := repo.RunClaimStale(ctx, tx2, p)
 	require.NoError(t, err)
 	require.Equal(t, f.stale[2:4], ids(second), "a second sweeper skips the rows the first holds")

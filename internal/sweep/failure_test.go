@@ -107,7 +107,7 @@ func TestLoopBacksOffAndRecovers(t *testing.T) {
 	})
 
 	s.Start(context.Background())
-	require.True(t, strings.HasPrefix(next(t, sink.msgs, "sweep failed"), "sweep failed"))
+	next(t, sink.msgs, "sweep failed")
 	require.Equal(t, time.Second, <-waits, "a failed pass retries after the first backoff step")
 	ticks <- now
 	next(t, sink.msgs, "sweep recovered")
@@ -116,17 +116,22 @@ func TestLoopBacksOffAndRecovers(t *testing.T) {
 	require.Equal(t, 45, countCompleted(t, pool, f.ws)-100, "every stale run finalized once recovered")
 }
 
-// next returns the first message starting with prefix, failing on a message
-// that says the failure again (it must be logged once).
-func next(t *testing.T, msgs <-chan string, prefix string) string {
+// next waits for a message starting with prefix, failing on a message that
+// says the failure again (it must be logged once) and when none comes.
+func next(t *testing.T, msgs <-chan string, prefix string) {
 	t.Helper()
-	for m := range msgs {
-		if strings.HasPrefix(m, prefix) {
-			return m
+	deadline := time.After(time.Minute) // a failure bound, not a timing assertion
+	for {
+		select {
+		case m := <-msgs:
+			if strings.HasPrefix(m, prefix) {
+				return
+			}
+			require.NotEqual(t, "sweep failed; retrying with backoff", m, "failure logged twice")
+		case <-deadline:
+			t.Fatalf("no %q message", prefix)
 		}
-		require.NotEqual(t, "sweep failed; retrying with backoff", m, "failure logged twice")
 	}
-	return ""
 }
 
 // TestShutdownMidBatchWritesNothing cancels the pass inside its batch: the
