@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/runproof/runproof/api"
 	"github.com/runproof/runproof/internal/apidoc"
 )
 
@@ -19,5 +18,4 @@ func TestCheckedInDocumentIsCurrent(t *testing.T) {
 	onDisk, err := os.ReadFile("../../api/openapi.yaml")
 	require.NoError(t, err)
 	require.Equal(t, string(fresh), string(onDisk), "api/openapi.yaml is stale: run `make openapi`")
-	require.Equal(t, onDisk, api.OpenAPI, "the served document is the checked-in one")
 }
