@@ -135,6 +135,8 @@ func TestBackupDecisions(t *testing.T) {
 			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonBackupFailed, says: []string{"not valid for it"}},
 
 		// not_reconciled: missing or inconsistent proof
+		{name: "a pointer to a missing set never falls back to the run's own", setup: backupRun{sets: []bset{full}, rawPointer: 987654321, pointTo: -1}.setup,
+			kind: nr, reason: reconcile.ReasonMissing, says: []string{"backup set 987654321 named by the run"}},
 		{name: "nothing recorded", setup: backupRun{pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing,
 			exact: "No backup outcome can be proven: 0 backup sets were recorded for this run, so 0 items were captured, no skip reason was recorded and 0 failures were reported."},

@@ -137,6 +137,8 @@ func TestBaselineDecisions(t *testing.T) {
 			exact: "No baseline outcome can be proven: 0 snapshots were recorded for this run, eligibility is not blocked and 0 failures were reported."},
 		{name: "no baseline context at all", setup: baselineRun{noContext: true, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing},
+		{name: "a pointer to a missing snapshot never falls back to the run's own", setup: baselineRun{snapshots: []snap{good}, rawPointer: 987654321, pointTo: -1}.setup,
+			kind: nr, reason: reconcile.ReasonMissing, says: []string{"snapshot 987654321 named by the run"}},
 		{name: "a snapshot of another profile is no snapshot", setup: baselineRun{snapshots: []snap{{where: inScope, otherProfile: true}}, pointTo: 0}.setup,
 			kind: nr, reason: reconcile.ReasonMissing},
 		{name: "the run's only snapshot is of another profile", setup: baselineRun{otherProf: true, snapshots: []snap{good}, pointTo: -1}.setup,

@@ -104,6 +104,14 @@ func runFamily(t *testing.T, family string, cases []familyCase) {
 			require.Equal(t, "running", rec.PreviousStatus)
 			require.Equal(t, c.name, rec.Note)
 			require.Len(t, rec.Links, len(d.Links))
+			for j, l := range d.Links {
+				require.Equal(t, repo.ArtifactLink{Rel: l.Rel, ID: l.ID}, rec.Links[j], "stored links are the decision's")
+			}
+			wantProof, err := json.Marshal(d.Proof)
+			require.NoError(t, err)
+			gotProof, err := json.Marshal(rec.Proof)
+			require.NoError(t, err)
+			require.JSONEq(t, string(wantProof), string(gotProof), "the stored proof is the decision's")
 			var summary map[string]int64
 			require.NoError(t, json.Unmarshal(after.SummaryCounts, &summary))
 			require.Equal(t, d.Summary, summary)
