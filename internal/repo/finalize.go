@@ -152,21 +152,20 @@ func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]Fina
 	if written == n {
 		return out, nil
 	}
-	if err := classifyUnwritten(ctx, db, ids, out); err != nil {
+	if err := classifyUnwritten(ctx, db, index, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// classifyUnwritten reads the runs a finalization did not write, in a fresh
-// statement so that it sees what beat the guard, and fills their results.
-func classifyUnwritten(ctx context.Context, db DBTX, ids []int64, out []FinalizeResult) error {
+// classifyUnwritten reads the runs a finalization did not write (index maps
+// each run id to its result), in a fresh statement so that it sees what beat
+// the guard, and fills their results.
+func classifyUnwritten(ctx context.Context, db DBTX, index map[int64]int, out []FinalizeResult) error {
 	var missing []int64
-	index := make(map[int64]int)
-	for i, id := range ids {
+	for id, i := range index {
 		if out[i].Status == 0 {
 			missing = append(missing, id)
-			index[id] = i
 			out[i] = FinalizeResult{RunID: id, Status: FinalizeGone}
 		}
 	}

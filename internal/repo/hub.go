@@ -143,10 +143,7 @@ var (
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
 			SELECT ` + runViewColumns(false) + ` FROM ` + runFrom + `
-			WHERE r.workspace_id = $1
-			  AND (m.all_environments OR EXISTS (SELECT 1 FROM member_environment_grants g
-				WHERE g.workspace_id = $1 AND g.subject = $2
-				  AND g.managed_environment_id = r.managed_environment_id))`
+			WHERE r.workspace_id = $1 AND ` + memberSeesRun
 	hubQueryTail = `
 		) page ON true
 		WHERE m.workspace_id = $1 AND m.subject = $2`

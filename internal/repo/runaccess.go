@@ -24,15 +24,13 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 	rows, err := db.Query(ctx, `SELECT m.role, `+runViewColumns(p.Diagnostics)+`
 		FROM `+runFrom+`
 		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
-		WHERE r.workspace_id = $1 AND r.id = $3
-		  AND (m.all_environments OR EXISTS (
-			SELECT 1 FROM member_environment_grants g
-			WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
-			  AND g.managed_environment_id = r.managed_environment_id))`,
+		WHERE r.workspace_id = $1 AND r.id = $3 AND `+memberSeesRun,
 		p.WorkspaceID, p.Subject, p.RunID)
 	if err != nil {
 		return Member{}, RunView{}, fmt.Errorf("get run: %w", err)
 	}
+	// Rows, not QueryRow: the scanned text stays in the driver's buffer
+	// until view copies it, and QueryRow releases the buffer in Scan.
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {

@@ -3,8 +3,6 @@ package repo
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -58,11 +56,8 @@ func scanRun(row pgx.Row) (Run, error) {
 	err := row.Scan(&r.ID, &r.WorkspaceID, &r.EnvironmentID, &r.EnvironmentName, &r.Type, &r.Status,
 		&r.Outcome, &r.Initiator, (*[]byte)(&r.Context), (*[]byte)(&r.SummaryCounts), (*[]byte)(&r.Failures),
 		&r.CreatedAt, &r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Run{}, ErrNotFound
-	}
 	if err != nil {
-		return Run{}, fmt.Errorf("scan run: %w", err)
+		return Run{}, scanError(err)
 	}
 	return r, nil
 }
