@@ -94,19 +94,15 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if !res.DryRun {
 		a.metrics.CountDecision(reconcile.Canonical(run.Type), string(d.Kind), deref(outcome))
 	}
-	proof := d.Proof
-	if proof == nil {
-		proof = map[string]any{}
-	}
-	links := make([]RelatedLink, 0, len(d.Links))
-	for _, l := range d.Links {
-		links = append(links, RelatedLink{Rel: l.Rel, ID: l.ID})
+	links := make([]RelatedLink, len(d.Links))
+	for i, l := range d.Links {
+		links[i] = RelatedLink(l)
 	}
 	return writeJSON(w, http.StatusOK, ReconcileResponse{
 		Run: a.renderRun(viewOf(res.Run), view{now: a.now(), canReconcile: true}),
 		Reconciliation: ReconcileDecision{
 			Decision: string(d.Kind), Outcome: outcome, ReasonCode: d.ReasonCode, Explanation: d.Explanation,
-			Proof: proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
+			Proof: d.Proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
 		},
 	})
 }

@@ -77,14 +77,6 @@ func FinalizeBatch(ctx context.Context, db repo.DBTX, now time.Time, fs []Finali
 		if d.Kind != DecisionFinalized || d.Outcome == nil || *d.Outcome == OutcomePending || *d.Outcome == "" {
 			return nil, fmt.Errorf("run %d: %w (%s)", f.Run.ID, ErrNotFinalized, d.Kind)
 		}
-		links := make([]repo.ArtifactLink, len(d.Links))
-		for j, l := range d.Links {
-			links[j] = repo.ArtifactLink{Rel: l.Rel, ID: l.ID}
-		}
-		prf := d.Proof
-		if prf == nil {
-			prf = map[string]any{}
-		}
 		ps[i] = repo.FinalizeParams{
 			RunID:         f.Run.ID,
 			SeenUpdatedAt: f.Run.UpdatedAt,
@@ -96,8 +88,8 @@ func FinalizeBatch(ctx context.Context, db repo.DBTX, now time.Time, fs []Finali
 				Outcome:        string(*d.Outcome),
 				ReasonCode:     d.ReasonCode,
 				Explanation:    d.Explanation,
-				Proof:          prf,
-				Links:          links,
+				Proof:          d.Proof,
+				Links:          d.Links,
 				Source:         string(f.Source),
 				Actor:          cmp.Or(f.Actor, "system"),
 				Adapter:        cmp.Or(d.Adapter, adapterGeneric),

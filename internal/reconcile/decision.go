@@ -1,5 +1,7 @@
 package reconcile
 
+import "github.com/runproof/runproof/internal/repo"
+
 // DecisionKind says what reconciling a run concluded.
 type DecisionKind string
 
@@ -64,11 +66,9 @@ type Decision struct {
 	Summary map[string]int64 `json:"-"`
 }
 
-// Link names a related artifact in the run's scope, e.g. {"backup_set", 55}.
-type Link struct {
-	Rel string `json:"rel"`
-	ID  int64  `json:"id"`
-}
+// Link names a related artifact in the run's scope, e.g. {"backup_set", 55};
+// it is stored as is in context.reconciliation.links.
+type Link = repo.ArtifactLink
 
 // Link relations.
 const (
@@ -95,12 +95,12 @@ const (
 
 func finalized(o Outcome, reason, explanation string, proof map[string]any, links []Link, summary map[string]int64) Decision {
 	return Decision{Kind: DecisionFinalized, Outcome: &o, ReasonCode: reason, Explanation: explanation,
-		Proof: proof, Links: nonNilLinks(links), Summary: summary}
+		Proof: nonNilProof(proof), Links: nonNilLinks(links), Summary: summary}
 }
 
 func notReconciled(reason, explanation string, proof map[string]any, links []Link) Decision {
 	return Decision{Kind: DecisionNotReconciled, ReasonCode: reason, Explanation: explanation,
-		Proof: proof, Links: nonNilLinks(links)}
+		Proof: nonNilProof(proof), Links: nonNilLinks(links)}
 }
 
 // nonNilLinks keeps "links" a JSON array.
@@ -109,4 +109,12 @@ func nonNilLinks(links []Link) []Link {
 		return []Link{}
 	}
 	return links
+}
+
+// nonNilProof keeps "proof" a JSON object: every decision carries one.
+func nonNilProof(proof map[string]any) map[string]any {
+	if proof == nil {
+		return map[string]any{}
+	}
+	return proof
 }
