@@ -53,12 +53,13 @@ func appendLastSign(b []byte, run repo.Run, now time.Time) []byte {
 
 // staleExplanation is the sentence for a stale run nobody reconciled yet.
 func staleExplanation(run repo.Run, s reconcile.Staleness, now time.Time) string {
+	age, limit := s.Age(run, now)
 	if run.Status == reconcile.StatusQueued {
 		return fmt.Sprintf("Queued for %s without starting (allowed: %s). The run looks stale and can be reconciled.",
-			span(now.Sub(run.CreatedAt)), span(s.Queued))
+			span(age), span(limit))
 	}
 	return fmt.Sprintf("No heartbeat for %s (allowed: %s). The run looks stale and can be reconciled.",
-		span(now.Sub(run.LastActivity())), span(s.RunningAfter(run.Type)))
+		span(age), span(limit))
 }
 
 // nextAction is what an operator can do about a run: reconcile a stale open

@@ -35,13 +35,11 @@ func unsupported(run repo.Run) Decision {
 
 // notStale reports an open run that has not gone stale at now.
 func notStale(run repo.Run, s Staleness, now time.Time) Decision {
-	var age, after time.Duration
+	age, after := s.Age(run, now)
 	var msg string
 	if run.Status == StatusQueued {
-		age, after = now.Sub(run.CreatedAt), s.Queued
 		msg = "it was queued " + minutes(age) + " ago and queued runs go stale after " + minutes(after)
 	} else {
-		age, after = now.Sub(run.LastActivity()), s.RunningAfter(run.Type)
 		msg = "it last showed activity " + minutes(age) + " ago and running " + safeCode(Canonical(run.Type)) +
 			" runs go stale after " + minutes(after)
 	}

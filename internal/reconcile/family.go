@@ -84,14 +84,21 @@ func (s Staleness) RunningAfter(runType string) time.Duration {
 // IsStale reports whether an open run is stale at now; the SQL twin is
 // repo's staleCondition, fed by Thresholds.
 func (s Staleness) IsStale(run repo.Run, now time.Time) bool {
-	switch run.Status {
-	case StatusQueued:
-		return now.Sub(run.CreatedAt) > s.Queued
-	case StatusRunning:
-		return now.Sub(run.LastActivity()) > s.RunningAfter(run.Type)
-	default:
+	if run.Status != StatusQueued && run.Status != StatusRunning {
 		return false
 	}
+	age, limit := s.Age(run, now)
+	return age > limit
+}
+
+// Age returns how long an open run has gone without a sign of life at now
+// (queued runs since they were created, running ones since their last
+// activity) and the limit past which it is stale.
+func (s Staleness) Age(run repo.Run, now time.Time) (age, limit time.Duration) {
+	if run.Status == StatusQueued {
+		return now.Sub(run.CreatedAt), s.Queued
+	}
+	return now.Sub(run.LastActivity()), s.RunningAfter(run.Type)
 }
 
 // ParseRunningThresholds parses STALE_RUNNING_AFTER on top of the defaults:
