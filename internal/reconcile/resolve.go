@@ -6,30 +6,18 @@ import (
 	"github.com/runproof/runproof/internal/proof"
 )
 
-// resolveState is what the artifact rules of CONTRACT §3 found for a run
-// that produces one artifact (a baseline snapshot, a backup set).
-type resolveState int
-
-const (
-	// resolvedNone: no valid artifact (none recorded, or the pointer names
-	// none that is valid: missing, malformed, another profile or schedule,
-	// another run).
-	resolvedNone resolveState = iota
-	// resolvedFound: the one artifact the decision may use.
-	resolvedFound
-	// resolvedOutOfScope: an artifact tied to the run lies in another
-	// workspace or environment; fail closed.
-	resolvedOutOfScope
-	// resolvedAmbiguous: no pointer and two or more in-scope candidates.
-	resolvedAmbiguous
-)
-
-// resolution is the outcome of resolve, with the figures for the proof.
+// resolution is what the artifact rules of CONTRACT §3 found for a run that
+// produces one artifact (a baseline snapshot, a backup set), with the figures
+// for the proof. Out of scope (fail closed) and ambiguous come first; else
+// found is the one artifact the decision may use, or nil when none is valid
+// (none recorded, or the pointer names none that is valid: missing,
+// malformed, another profile or schedule, another run).
 type resolution[T any] struct {
-	state resolveState
 	found *T
 	// outOfScope counts distinct artifacts tied to the run outside its scope.
 	outOfScope int64
+	// ambiguous: no pointer and two or more in-scope candidates.
+	ambiguous bool
 	// inScope are the in-scope candidates (operation_run_id = run).
 	inScope []*T
 }
@@ -43,7 +31,7 @@ type artifactInfo[T any] func(a *T) (id int64, inScope, valid bool)
 // out of scope first, then the pointer when there is one, else the single
 // in-scope candidate (two or more are ambiguous).
 func resolve[T any](ptr proof.Pointer, pointed *T, candidates []T, info artifactInfo[T]) resolution[T] {
-	res := resolution[T]{state: resolvedNone}
+	var res resolution[T]
 	var pointedID int64
 	if pointed != nil {
 		id, in, _ := info(pointed)
@@ -62,19 +50,18 @@ func resolve[T any](ptr proof.Pointer, pointed *T, candidates []T, info artifact
 		}
 	}
 	switch {
-	case res.outOfScope > 0:
-		res.state = resolvedOutOfScope
+	case res.outOfScope > 0: // fails closed: nothing is found
 	case ptr.Given:
 		if pointed != nil && !ptr.Malformed {
 			if _, _, valid := info(pointed); valid {
-				res.state, res.found = resolvedFound, pointed
+				res.found = pointed
 			}
 		}
 	case len(res.inScope) > 1:
-		res.state = resolvedAmbiguous
+		res.ambiguous = true
 	case len(res.inScope) == 1:
 		if _, _, valid := info(res.inScope[0]); valid {
-			res.state, res.found = resolvedFound, res.inScope[0]
+			res.found = res.inScope[0]
 		}
 	}
 	return res
@@ -104,12 +91,12 @@ type artifactNoun struct {
 // tied to the run out of its scope, or several candidates and no pointer.
 // ok is false when the resolution may be used.
 func failClosed[T any](res resolution[T], noun artifactNoun, id func(*T) int64, prf map[string]any) (d Decision, ok bool) {
-	switch res.state {
-	case resolvedOutOfScope:
+	switch {
+	case res.outOfScope > 0:
 		return notReconciled(ReasonScopeMismatch, noun.family+" proof lies outside this run's scope: "+
 			plural(res.outOfScope, noun.one, noun.many)+" tied to this run "+belongs(res.outOfScope)+
 			" to another workspace or environment.", prf, nil), true
-	case resolvedAmbiguous:
+	case res.ambiguous:
 		links := make([]Link, 0, len(res.inScope))
 		for _, a := range res.inScope {
 			links = append(links, Link{Rel: noun.rel, ID: id(a)})
