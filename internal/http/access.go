@@ -30,7 +30,7 @@ func authorize(role string, capability authz.Capability) error {
 }
 
 // memberRun returns the caller's membership and the run p names (p.Subject
-// is the caller) in one query. Every reason the run is hidden (not a member,
+// is set to the caller) in one query. Every reason the run is hidden (not a member,
 // unknown workspace, run of another workspace or of an ungranted environment,
 // no such run) is the same errNotFound, decided before any proof is read;
 // only a member who may see the run but whose role lacks capability gets

@@ -25,18 +25,18 @@ const badID = "must be a positive integer id"
 // runPath reads {ws} and {run} of a run's URL, naming every malformed one.
 func runPath(r *http.Request) (ws, run int64, err error) {
 	var bad []FieldError
-	ws, ok := parseID(chi.URLParam(r, "ws"))
-	if !ok {
-		bad = append(bad, FieldError{Field: "ws", Detail: badID})
-	}
-	run, ok = parseID(chi.URLParam(r, "run"))
-	if !ok {
-		bad = append(bad, FieldError{Field: "run", Detail: badID})
+	ids := [2]int64{}
+	for i, name := range [2]string{"ws", "run"} {
+		id, ok := parseID(chi.URLParam(r, name))
+		if !ok {
+			bad = append(bad, FieldError{Field: name, Detail: badID})
+		}
+		ids[i] = id
 	}
 	if bad != nil {
 		return 0, 0, invalid(bad...)
 	}
-	return ws, run, nil
+	return ids[0], ids[1], nil
 }
 
 // parseID accepts only the canonical decimal form of a positive int64, so one
@@ -92,7 +92,7 @@ func (q *queryReader) id(name string) *int64 {
 	}
 	id, ok := parseID(s)
 	if !ok {
-		q.fail(name, "must be a positive integer id")
+		q.fail(name, badID)
 		return nil
 	}
 	return &id

@@ -18,8 +18,8 @@ type Problem struct {
 } //@name Problem
 
 // writeError is the one error writer: it answers err as application/problem+json.
-// Errors the client may not read are logged with the request id and answered
-// with a bare 500 "Internal error.".
+// Errors the client may not read are logged with the request id; they are
+// answered with a bare 500 "Internal error.", or 503 for a deadline.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	e, known := classify(err)
 	if !known {

@@ -133,9 +133,8 @@ func viewOf(run repo.Run) repo.RunView {
 		Reconciliation json.RawMessage `json:"reconciliation"`
 	}
 	_ = json.Unmarshal(run.Context, &c) // a context that is not an object has no reconciliation
-	v := repo.RunView{Run: run, Reconciliation: c.Reconciliation}
-	v.Context, v.Failures = nil, nil
-	return v
+	// renderRun shows the context and failures only with diagnostics.
+	return repo.RunView{Run: run, Reconciliation: c.Reconciliation}
 }
 
 func appendRunHref(b []byte, ws, id int64) []byte {
