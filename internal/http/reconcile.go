@@ -76,12 +76,18 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	_, run, err := a.memberRun(r.Context(), repo.RunGetForMemberParams{WorkspaceID: ws, RunID: id}, authz.CapReconcile)
+	// Visibility and role are decided on this read, before any proof is
+	// read; the reconciler judges the same row.
+	caller := identity(r.Context()).Subject
+	m, run, err := repo.RunGetWholeForMember(r.Context(), a.db, ws, caller, id)
 	if err != nil {
 		return err
 	}
+	if err := authorize(m.Role, authz.CapReconcile); err != nil {
+		return err
+	}
 	res, err := a.reconciler.Reconcile(r.Context(), reconcile.Request{
-		WorkspaceID: ws, RunID: id, DryRun: body.DryRun, Note: body.Note, Actor: identity(r.Context()).Subject,
+		WorkspaceID: ws, RunID: id, DryRun: body.DryRun, Note: body.Note, Actor: caller, Run: &run,
 	})
 	if err != nil {
 		return err

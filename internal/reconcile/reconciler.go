@@ -47,6 +47,9 @@ type Request struct {
 	Note string
 	// Actor is the JWT subject, recorded with a finalization.
 	Actor string
+	// Run, when set, is the run as the caller just read it (whole, with
+	// updated_at), so that Reconcile does not read it again.
+	Run *repo.Run
 }
 
 // Result is what Reconcile concluded and did.
@@ -71,7 +74,7 @@ type Result struct {
 // workspace (or disappears), ErrConflict after 3 lost attempts, and
 // database errors.
 func (r *Reconciler) Reconcile(ctx context.Context, req Request) (Result, error) {
-	run, err := repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID)
+	run, err := r.read(ctx, req)
 	if err != nil {
 		return Result{}, err
 	}
@@ -83,6 +86,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req Request) (Result, error)
 		run = *changed
 	}
 	return Result{}, ErrConflict
+}
+
+// read returns the run req names: the caller's read when it passed one.
+func (r *Reconciler) read(ctx context.Context, req Request) (repo.Run, error) {
+	if req.Run != nil {
+		return *req.Run, nil
+	}
+	return repo.RunGet(ctx, r.pool, req.WorkspaceID, req.RunID)
 }
 
 // attempt judges run once. changed is the run as its lost write found it:

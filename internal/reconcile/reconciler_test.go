@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
@@ -183,4 +184,27 @@ func TestReconcileJudgesAgainAfterALateProofWrite(t *testing.T) {
 		require.Equal(t, 3, calls, "3 attempts")
 		require.Equal(t, "running", prooftest.Get(t, b.pool, b.w.WS, run.ID).Status)
 	})
+}
+
+// A caller that read the run whole passes it in: Reconcile then judges that
+// row without reading it again.
+func TestReconcileUsesTheCallersRead(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, url := dbtest.NewWithURL(t)
+	pool, counter := prooftest.CountingPool(t, url)
+	w := prooftest.NewWorld(t, pool)
+	rec := reconcile.NewReconciler(pool, reconcile.DefaultStaleness(), time.Now)
+	fresh := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "inventory.sync", Started: time.Now()})
+
+	counter.Reset()
+	res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: w.WS, RunID: fresh.ID, Run: &fresh})
+	require.NoError(t, err)
+	require.Equal(t, reconcile.DecisionNotStale, res.Decision.Kind)
+	require.Zero(t, counter.Queries(), "the caller's read is judged as is")
+
+	res, err = rec.Reconcile(ctx, reconcile.Request{WorkspaceID: w.WS, RunID: fresh.ID})
+	require.NoError(t, err)
+	require.Equal(t, reconcile.DecisionNotStale, res.Decision.Kind)
+	require.Equal(t, int64(1), counter.Queries(), "without one, Reconcile reads the run")
 }

@@ -51,3 +51,18 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 	}
 	return Member{Role: string(row.role)}, run, nil
 }
+
+// RunGetWholeForMember is RunGetForMember for a caller that needs the whole
+// run, as the reconciler does: the same visibility and the same ErrNotFound
+// for every hidden case, every column, one round trip.
+func RunGetWholeForMember(ctx context.Context, db DBTX, ws int64, subject string, id int64) (Member, Run, error) {
+	var m Member
+	run, err := scanRun(db.QueryRow(ctx, `SELECT `+runColumns+`, m.role
+		FROM `+runFrom+`
+		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
+		WHERE r.workspace_id = $1 AND r.id = $3 AND `+memberSeesRun, ws, subject, id), &m.Role)
+	if err != nil {
+		return Member{}, Run{}, err
+	}
+	return m, run, nil
+}

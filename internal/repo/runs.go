@@ -49,13 +49,14 @@ const runColumns = `r.id, r.workspace_id, r.managed_environment_id, e.name, r.ty
 
 const runFrom = `operation_runs r LEFT JOIN managed_environments e ON e.id = r.managed_environment_id`
 
-func scanRun(row pgx.Row) (Run, error) {
+// scanRun scans runColumns, then any columns after them into extra.
+func scanRun(row pgx.Row, extra ...any) (Run, error) {
 	var r Run
 	// jsonb scans into *[]byte as is; into *json.RawMessage pgx would run
 	// json.Unmarshal over every document.
-	err := row.Scan(&r.ID, &r.WorkspaceID, &r.EnvironmentID, &r.EnvironmentName, &r.Type, &r.Status,
+	err := row.Scan(append([]any{&r.ID, &r.WorkspaceID, &r.EnvironmentID, &r.EnvironmentName, &r.Type, &r.Status,
 		&r.Outcome, &r.Initiator, (*[]byte)(&r.Context), (*[]byte)(&r.SummaryCounts), (*[]byte)(&r.Failures),
-		&r.CreatedAt, &r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt)
+		&r.CreatedAt, &r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt}, extra...)...)
 	if err != nil {
 		return Run{}, scanError(err)
 	}
