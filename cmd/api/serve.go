@@ -58,7 +58,6 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		DB:           pool,
 		Verifier:     verifier,
 		Reconciler:   reconcile.NewReconciler(pool, cfg.Staleness, time.Now),
-		Staleness:    cfg.Staleness,
 		Metrics:      meters,
 		CursorSecret: cursorSecret,
 		Now:          time.Now,

@@ -22,6 +22,8 @@ func (r failingReconciler) Reconcile(context.Context, reconcile.Request) (reconc
 	return reconcile.Result{}, r.err
 }
 
+func (failingReconciler) Staleness() reconcile.Staleness { return reconcile.DefaultStaleness() }
+
 func TestReconcileConflictIs409(t *testing.T) {
 	f := setupWith(t, func(d *rphttp.Deps) {
 		d.Reconciler = failingReconciler{fmt.Errorf("attempt 3: %w", reconcile.ErrConflict)}

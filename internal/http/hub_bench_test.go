@@ -54,7 +54,6 @@ func BenchmarkHub(b *testing.B) {
 		DB:           pool,
 		Verifier:     verifier,
 		Reconciler:   reconcile.NewReconciler(pool, staleness, time.Now),
-		Staleness:    staleness,
 		Metrics:      metrics.New(),
 		CursorSecret: secret,
 	}).(*chi.Mux)

@@ -14,6 +14,8 @@ import (
 // the workspace and reconcile.ErrConflict when the run kept changing.
 type Reconciler interface {
 	Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error)
+	// Staleness is the rule it judges staleness by; the API shows the same.
+	Staleness() reconcile.Staleness
 }
 
 // ReconcileRequest is the optional body of POST .../reconcile.

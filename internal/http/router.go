@@ -21,10 +21,9 @@ type Deps struct {
 	DB repo.DBTX
 	// Verifier checks bearer tokens.
 	Verifier TokenVerifier
-	// Reconciler decides and finalizes runs for POST .../reconcile.
+	// Reconciler decides and finalizes runs for POST .../reconcile; its
+	// staleness rule (CONTRACT §1) is the one every response shows.
 	Reconciler Reconciler
-	// Staleness is the rule that marks open runs stale (CONTRACT §1).
-	Staleness reconcile.Staleness
 	// Metrics records request latency and reconcile decisions; a fresh
 	// registry when nil.
 	Metrics *metrics.Metrics
@@ -61,9 +60,9 @@ func NewRouter(d Deps) http.Handler {
 		db:         d.DB,
 		verifier:   d.Verifier,
 		reconciler: d.Reconciler,
-		staleness:  d.Staleness,
-		thresholds: d.Staleness.Thresholds(),
-		families:   familiesOf(d.Staleness),
+		staleness:  d.Reconciler.Staleness(),
+		thresholds: d.Reconciler.Staleness().Thresholds(),
+		families:   familiesOf(d.Reconciler.Staleness()),
 		metrics:    d.Metrics,
 		cursors:    newCursorCodec(d.CursorSecret),
 		now:        d.Now,

@@ -76,7 +76,6 @@ func setupWith(t *testing.T, change func(*rphttp.Deps)) *fixture {
 		DB:           f.pool,
 		Verifier:     verifier,
 		Reconciler:   reconcile.NewReconciler(f.pool, staleness, f.clock),
-		Staleness:    staleness,
 		Metrics:      metrics.New(),
 		CursorSecret: secret,
 		Now:          f.clock,

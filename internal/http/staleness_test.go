@@ -18,7 +18,6 @@ func TestConfiguredThresholdsApply(t *testing.T) {
 	staleness, err := reconcile.ParseRunningThresholds("inventory.sync=10m", reconcile.DefaultStaleness())
 	require.NoError(t, err)
 	f := setupWith(t, func(d *rphttp.Deps) {
-		d.Staleness = staleness
 		d.Reconciler = reconcile.NewReconciler(d.DB.(*pgxpool.Pool), staleness, d.Now)
 	})
 	ws := f.workspace("w")

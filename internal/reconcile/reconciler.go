@@ -37,6 +37,9 @@ func NewReconciler(pool *pgxpool.Pool, staleness Staleness, now func() time.Time
 	return &Reconciler{pool: pool, staleness: staleness, now: now}
 }
 
+// Staleness is the rule r judges staleness by.
+func (r *Reconciler) Staleness() Staleness { return r.staleness }
+
 // Request asks to reconcile run RunID of workspace WorkspaceID.
 type Request struct {
 	WorkspaceID int64
