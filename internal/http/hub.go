@@ -114,9 +114,8 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	if f.family != "" {
 		p.Types = reconcile.TypesOf(f.family)
 	}
-	key := f.key(ws) // binds a cursor to its workspace and filters
 	if f.cursor != "" {
-		pos, err := a.cursors.decode(f.cursor, key)
+		pos, err := a.cursors.decode(f.cursor, f.key(ws)) // a cursor is bound to its workspace and filters
 		if err != nil {
 			return err
 		}
@@ -135,7 +134,7 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	page := HubPage{Items: s.items[:0]}
 	if len(runs) > f.limit {
 		last := runs[f.limit-1]
-		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, key))
+		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, f.key(ws)))
 		runs = runs[:f.limit]
 	}
 	v := view{now: p.Now, canReconcile: authz.Role(m.Role).Can(authz.CapReconcile), page: &s.render}
