@@ -10,5 +10,4 @@ COPY --from=build /out/api /usr/local/bin/api
 RUN useradd --system runproof
 USER runproof
 EXPOSE 8080
-ENTRYPOINT []
 CMD ["api", "serve"]

@@ -68,10 +68,9 @@ func seed(ctx context.Context, pool *pgxpool.Pool, runs int) (dataset, error) {
 	d := dataset{subject: benchSubject, environments: 4}
 	err = pool.QueryRow(ctx, `SELECT id FROM workspaces WHERE slug = 'bench'`).Scan(&d.workspace)
 	if errors.Is(err, pgx.ErrNoRows) {
-		if err := seedRows(ctx, pool, runs); err != nil {
+		if d.workspace, err = seedRows(ctx, pool, runs); err != nil {
 			return dataset{}, fmt.Errorf("seed: %w", err)
 		}
-		err = pool.QueryRow(ctx, `SELECT id FROM workspaces WHERE slug = 'bench'`).Scan(&d.workspace)
 	}
 	if err != nil {
 		return dataset{}, err
@@ -87,25 +86,26 @@ func seed(ctx context.Context, pool *pgxpool.Pool, runs int) (dataset, error) {
 	return d, nil
 }
 
-func seedRows(ctx context.Context, pool *pgxpool.Pool, runs int) error {
+// seedRows writes the bench workspaces and returns the benchmarked one.
+func seedRows(ctx context.Context, pool *pgxpool.Pool, runs int) (int64, error) {
 	tx, err := pool.Begin(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback(ctx)
 	var ws, other int64
 	if err := tx.QueryRow(ctx, `INSERT INTO workspaces (slug, name) VALUES ('bench', 'Bench') RETURNING id`).Scan(&ws); err != nil {
-		return err
+		return 0, err
 	}
 	if err := tx.QueryRow(ctx, `INSERT INTO workspaces (slug, name) VALUES ('bench-other', 'Bench neighbour') RETURNING id`).Scan(&other); err != nil {
-		return err
+		return 0, err
 	}
 	for _, stmt := range []string{
 		`INSERT INTO managed_environments (workspace_id, name) SELECT w, 'Tenant ' || e FROM unnest(ARRAY[$1::bigint, $2::bigint]) w, generate_series(1, 4) e`,
 		`INSERT INTO workspace_members (workspace_id, subject, role) VALUES ($1, '` + benchSubject + `', 'owner'), ($2, '` + benchSubject + `', 'owner')`,
 	} {
 		if _, err := tx.Exec(ctx, stmt, ws, other); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for _, w := range []struct {
@@ -113,12 +113,12 @@ func seedRows(ctx context.Context, pool *pgxpool.Pool, runs int) error {
 		runs int
 	}{{ws, runs}, {other, runs / 10}} {
 		if _, err := tx.Exec(ctx, benchdata.RunsSQL, w.id, w.runs); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return err
+		return 0, err
 	}
 	_, err = pool.Exec(ctx, `VACUUM ANALYZE`)
-	return err
+	return ws, err
 }
