@@ -20,8 +20,7 @@ var thresholds = repo.StaleThresholds{
 
 type staleFixture struct {
 	ws, otherWS int64
-	stale       []int64 // in ws, ascending
-	fresh       []int64
+	stale       []int64 // in ws, ascending; every other run is not stale
 }
 
 func seedStale(t *testing.T, db repo.DBTX, now time.Time) staleFixture {
@@ -46,17 +45,15 @@ func seedStale(t *testing.T, db repo.DBTX, now time.Time) staleFixture {
 		insert(f.ws, "backup.schedule.execute", "running", ago(61*time.Minute), nil, nil),
 		insert(f.ws, "policy.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(61*time.Minute)),
 	)
-	f.fresh = append(f.fresh,
-		insert(f.ws, "inventory.sync", "queued", ago(14*time.Minute), nil, nil),
-		insert(f.ws, "inventory.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(29*time.Minute)),
-		insert(f.ws, "backup.schedule.execute", "running", ago(5*time.Hour), ago(59*time.Minute), nil),
-		insert(f.ws, "policy.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(59*time.Minute)),
-	)
-	var done int64
-	require.NoError(t, db.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, outcome, created_at, completed_at)
-		values ($1, 'inventory.sync', 'completed', 'failed', $2, $2) returning id`, f.ws, ago(10*time.Hour)).Scan(&done))
-	f.fresh = append(f.fresh, done)
-	insert(f.otherWS, "inventory.sync", "queued", ago(time.Hour), nil, nil)
+	// Not stale: just inside each threshold, and completed.
+	insert(f.ws, "inventory.sync", "queued", ago(14*time.Minute), nil, nil)
+	insert(f.ws, "inventory.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(29*time.Minute))
+	insert(f.ws, "backup.schedule.execute", "running", ago(5*time.Hour), ago(59*time.Minute), nil)
+	insert(f.ws, "policy.sync", "running", ago(5*time.Hour), ago(5*time.Hour), ago(59*time.Minute))
+	_, err := db.Exec(ctx, `insert into operation_runs (workspace_id, type, status, outcome, created_at, completed_at)
+		values ($1, 'inventory.sync', 'completed', 'failed', $2, $2)`, f.ws, ago(10*time.Hour))
+	require.NoError(t, err)
+	insert(f.otherWS, "inventory.sync", "queued", ago(time.Hour), nil, nil) // stale, in another workspace
 	return f
 }
 

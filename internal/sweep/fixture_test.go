@@ -31,7 +31,7 @@ var cases = map[string]expectation{
 // their proof rows), plus fresh and completed runs that a sweep must not touch.
 type fixture struct {
 	ws             int64
-	stale, fresh   int
+	stale          int
 	completedByJob int
 }
 
@@ -89,7 +89,7 @@ func seedFixture(t testing.TB, pool *pgxpool.Pool, n int, now time.Time) fixture
 	require.NoError(t, err)
 
 	// Fresh runs (recent heartbeat or queued just now) and runs their jobs completed.
-	tag, err := pool.Exec(ctx, `INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, created_at, started_at, last_heartbeat_at)
+	_, err = pool.Exec(ctx, `INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, created_at, started_at, last_heartbeat_at)
 		SELECT $1, $2, (ARRAY['inventory.sync', 'baseline.capture', 'backup.schedule.execute', 'policy.sync'])[1 + g % 4],
 			CASE WHEN g % 5 = 0 THEN 'queued' ELSE 'running' END,
 			$3::timestamptz - interval '5 minutes',
@@ -97,8 +97,7 @@ func seedFixture(t testing.TB, pool *pgxpool.Pool, n int, now time.Time) fixture
 			CASE WHEN g % 5 <> 0 THEN $3::timestamptz - interval '1 minute' END
 		FROM generate_series(1, 200) g`, f.ws, env, now)
 	require.NoError(t, err)
-	f.fresh = int(tag.RowsAffected())
-	tag, err = pool.Exec(ctx, `INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, outcome, created_at, started_at, completed_at)
+	tag, err := pool.Exec(ctx, `INSERT INTO operation_runs (workspace_id, managed_environment_id, type, status, outcome, created_at, started_at, completed_at)
 		SELECT $1, $2, 'inventory.sync', 'completed', 'succeeded', $3::timestamptz - interval '9 hours',
 			$3::timestamptz - interval '9 hours', $3::timestamptz - interval '8 hours'
 		FROM generate_series(1, 100) g`, f.ws, env, now)
@@ -112,13 +111,13 @@ func seedFixture(t testing.TB, pool *pgxpool.Pool, n int, now time.Time) fixture
 func installAudit(t testing.TB, pool *pgxpool.Pool) {
 	t.Helper()
 	_, err := pool.Exec(context.Background(), `
-		CREATE TABLE audit (run_id bigint, event text, actor text);
+		CREATE TABLE audit (run_id bigint, event text);
 		CREATE FUNCTION audit_runs() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
 			IF OLD.status = 'completed' THEN
-				INSERT INTO audit VALUES (NEW.id, 'wrote_completed', NEW.context #>> '{reconciliation,actor}');
+				INSERT INTO audit VALUES (NEW.id, 'wrote_completed');
 			ELSIF NEW.status = 'completed' THEN
-				INSERT INTO audit VALUES (NEW.id, 'completed', coalesce(NEW.context #>> '{reconciliation,actor}', 'job'));
+				INSERT INTO audit VALUES (NEW.id, 'completed');
 			END IF;
 			RETURN NEW;
 		END $$;
