@@ -145,7 +145,10 @@ func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
 		return res, err
 	}
 	if s.cfg.Metrics != nil && !opts.DryRun {
-		if waiting, err := repo.RunCountStale(ctx, s.pool, s.thresholds, s.cfg.Now()); err == nil {
+		waiting, err := repo.RunCountStale(ctx, s.pool, s.thresholds, s.cfg.Now())
+		if err != nil { // the pass itself succeeded; only the gauge stays behind
+			s.cfg.Log.Warn("sweep: stale runs not counted", "error", err)
+		} else {
 			s.cfg.Metrics.SetStaleWaiting(waiting)
 		}
 	}
@@ -196,19 +199,22 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 		finals[i] = reconcile.Finalization{Run: run, Decision: final, Source: reconcile.SourceSweep}
 	}
 
-	written := 0
+	counted := keys // a dry run counts every decision, a real one what it wrote
 	if !opts.DryRun {
 		results, err := reconcile.FinalizeBatch(ctx, tx, now, finals)
 		if err != nil {
 			return 0, 0, fmt.Errorf("sweep: finalize: %w", err)
 		}
+		counted = nil
 		for i, r := range results {
 			if r.Status == repo.FinalizeWritten {
-				written++
-			} else {
-				keys[i] = Key{} // not ours to count
+				counted = append(counted, keys[i])
 			}
 		}
+	}
+	written := 0
+	if !opts.DryRun {
+		written = len(counted)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, 0, fmt.Errorf("sweep: commit: %w", err)
@@ -222,10 +228,7 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 	if !opts.DryRun {
 		res.Skipped += len(runs) - written
 	}
-	for _, k := range keys {
-		if k == (Key{}) {
-			continue
-		}
+	for _, k := range counted {
 		res.Counts[k]++
 		if s.cfg.Metrics != nil && !opts.DryRun {
 			s.cfg.Metrics.CountDecision(k.Family, string(k.Decision), string(k.Outcome))
