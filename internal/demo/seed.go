@@ -22,9 +22,9 @@ type Result struct {
 	Created bool
 }
 
-// Member is one subject of the demo workspace; mint a token for it with
+// member is one subject of the demo workspace; mint a token for it with
 // `api token --sub <Subject>`.
-type Member struct {
+type member struct {
 	Subject string
 	Role    string
 	// Environments names the environments the member is granted; nil means
@@ -41,10 +41,10 @@ const (
 	profileName   = "Security baseline"
 )
 
-// Members returns the members Seed gives the demo workspace: an owner, a
+// members returns the members Seed gives the demo workspace: an owner, a
 // read-only viewer and an operator granted Contoso Production only.
-func Members() []Member {
-	return []Member{
+func members() []member {
+	return []member{
 		{Subject: "demo", Role: "owner"},
 		{Subject: "viewer", Role: "readonly"},
 		{Subject: "scoped", Role: "operator", Environments: []string{prodName}},
@@ -171,7 +171,7 @@ func (s *seeder) build() {
 	s.elsewhere.env = s.environment(s.elsewhere.ws, otherEnvName)
 
 	envByName := map[string]int64{prodName: s.prod.env, stagingName: s.staging.env}
-	for _, m := range Members() {
+	for _, m := range members() {
 		s.exec(`INSERT INTO workspace_members (workspace_id, subject, role, all_environments) VALUES ($1, $2, $3, $4)`,
 			s.prod.ws, m.Subject, m.Role, m.Environments == nil)
 		for _, name := range m.Environments {
@@ -413,6 +413,17 @@ func pointedSnapshot(items, gaps int) func(s *seeder, r run, _ obj) {
 // backup_set_id pointer is added by proof once the set exists.
 func nightly(s *seeder) obj { return obj{"backup_schedule_id": s.nightlyBackup} }
 
+// cleanCapture is a baseline capture context with no gaps.
+func cleanCapture(s *seeder) obj { return baselineCapture(s, 0, obj{}) }
+
+// fullInventory is an inventory context in which the three policy types
+// succeeded with these item counts.
+func fullInventory(configs, compliance, appProtections int) func(*seeder) obj {
+	return func(*seeder) obj {
+		return inventory(obj{deviceConfiguration: succeeded(configs), compliancePolicy: succeeded(compliance), appProtection: succeeded(appProtections)})
+	}
+}
+
 func skipped(schedule int64, code, message string) obj {
 	return obj{"backup_schedule_id": schedule,
 		"backup_schedule": obj{"skip_reason": obj{"reason_code": code, "message": message}}}
@@ -437,10 +448,8 @@ func runSpecs() []runSpec {
 	return []runSpec{
 		// inventory.sync, stale.
 		{name: "inventory.complete", typ: "inventory.sync", env: prod, at: silentFor(2*h + 5*m),
-			context: func(*seeder) obj {
-				return inventory(obj{deviceConfiguration: succeeded(12), compliancePolicy: succeeded(6), appProtection: succeeded(4)})
-			},
-			proof: observed(ownScope)},
+			context: fullInventory(12, 6, 4),
+			proof:   observed(ownScope)},
 		{name: "inventory.partial", typ: "inventory.sync", env: prod, at: silentFor(2*h + 20*m),
 			context: func(*seeder) obj {
 				return inventory(obj{deviceConfiguration: succeeded(8), compliancePolicy: failedWith("graph_throttled")})
@@ -465,10 +474,8 @@ func runSpecs() []runSpec {
 			}},
 		{name: "inventory.missing", typ: "inventory.sync", env: prod, at: silentFor(3*h + 5*m)},
 		{name: "inventory.wrong_scope", typ: "inventory.sync", env: prod, at: silentFor(3*h + 20*m),
-			context: func(*seeder) obj {
-				return inventory(obj{deviceConfiguration: succeeded(3), compliancePolicy: succeeded(2), appProtection: succeeded(1)})
-			},
-			proof: observed(otherWorkspace)},
+			context: fullInventory(3, 2, 1),
+			proof:   observed(otherWorkspace)},
 		{name: "inventory.unverified", typ: "inventory.sync", env: prod, at: silentFor(3*h + 35*m),
 			context: func(*seeder) obj {
 				return inventory(obj{deviceConfiguration: succeeded(40), compliancePolicy: failedWith("graph_throttled")})
@@ -483,7 +490,7 @@ func runSpecs() []runSpec {
 
 		// baseline.capture, stale.
 		{name: "baseline.complete", typ: "baseline.capture", env: staging, initiator: "demo", at: silentFor(2*h + 10*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			proof:   pointedSnapshot(48, 0)},
 		{name: "baseline.partial", typ: "baseline.capture", env: staging, initiator: "demo", at: silentFor(2*h + 25*m),
 			context: func(s *seeder) obj {
@@ -497,24 +504,24 @@ func runSpecs() []runSpec {
 						"message": "Contoso Production has no completed inventory sync in the last 24 hours."}}}
 			}},
 		{name: "baseline.failed", typ: "baseline.capture", env: prod, initiator: "demo", at: silentFor(2*h + 55*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			failures: []failure{{Code: "snapshot_write_failed",
 				Message: "Writing the baseline snapshot failed: the capture worker lost its database connection."}}},
 		{name: "baseline.missing", typ: "baseline.capture", env: prod, initiator: "demo", at: silentFor(3*h + 10*m),
 			context: func(*seeder) obj { return obj{"baseline_capture": obj{}} }},
 		{name: "baseline.wrong_scope", typ: "baseline.capture", env: prod, initiator: "demo", at: silentFor(3*h + 25*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			proof: func(s *seeder, r run, _ obj) {
 				s.point(r, s.snapshot(s.elsewhere, s.otherProfile, r, 48, 0), "baseline_capture", "baseline_snapshot_id")
 			}},
 		{name: "baseline.ambiguous", typ: "baseline.capture", env: prod, initiator: "demo", at: silentFor(3*h + 40*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			proof: func(s *seeder, r run, _ obj) {
 				s.snapshot(r.scope, s.profile, r, 48, 0)
 				s.snapshot(r.scope, s.profile, r, 47, 1)
 			}},
 		{name: "baseline.alias_complete", typ: "baseline_capture", env: prod, at: silentFor(3*h + 55*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			proof:   pointedSnapshot(50, 0)},
 
 		// backup.schedule.execute, stale.
@@ -571,14 +578,12 @@ func runSpecs() []runSpec {
 
 		// Completed by their own jobs.
 		{name: "completed.inventory", typ: "inventory.sync", env: prod, status: "completed", outcome: "succeeded",
-			at: finished(5*h, 12*m),
-			context: func(*seeder) obj {
-				return inventory(obj{deviceConfiguration: succeeded(3), compliancePolicy: succeeded(2), appProtection: succeeded(2)})
-			},
-			proof: observed(ownScope)},
+			at:      finished(5*h, 12*m),
+			context: fullInventory(3, 2, 2),
+			proof:   observed(ownScope)},
 		{name: "completed.baseline", typ: "baseline.capture", env: prod, initiator: "demo", status: "completed", outcome: "failed",
 			at:      finished(6*h, 4*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			failures: []failure{{Code: "graph_unavailable",
 				Message: "Microsoft Graph answered 503 while reading policy versions."}}},
 		{name: "completed.backup", typ: "backup.schedule.execute", env: prod, status: "completed", outcome: "partially_succeeded",
@@ -588,14 +593,12 @@ func runSpecs() []runSpec {
 
 		// Older history in Contoso Staging.
 		{name: "history.inventory", typ: "inventory.sync", env: staging, status: "completed", outcome: "succeeded",
-			at: finished(26*h, 15*m),
-			context: func(*seeder) obj {
-				return inventory(obj{deviceConfiguration: succeeded(6), compliancePolicy: succeeded(4), appProtection: succeeded(2)})
-			},
-			proof: observed(ownScope)},
+			at:      finished(26*h, 15*m),
+			context: fullInventory(6, 4, 2),
+			proof:   observed(ownScope)},
 		{name: "history.baseline", typ: "baseline.capture", env: staging, initiator: "demo", status: "completed", outcome: "succeeded",
 			at:      finished(50*h, 6*m),
-			context: func(s *seeder) obj { return baselineCapture(s, 0, obj{}) },
+			context: cleanCapture,
 			proof:   pointedSnapshot(46, 0)},
 		{name: "history.policy_sync", typ: "policy.sync", env: staging, initiator: "demo", status: "completed", outcome: "cancelled",
 			at: finished(74*h, 2*m)},
