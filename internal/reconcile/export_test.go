@@ -11,3 +11,10 @@ import (
 func SetBeforeWrite(r *Reconciler, f func(ctx context.Context, run repo.Run, d Decision)) {
 	r.beforeWrite = f
 }
+
+// AdapterFor returns the adapter of a run type, aliases normalized first; ok
+// is false for every family without one (unsupported_family).
+func AdapterFor(runType string) (Adapter, bool) {
+	r, ok := registry[Canonical(runType)]
+	return r.adapter, ok
+}

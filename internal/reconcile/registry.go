@@ -24,15 +24,15 @@ type registered struct {
 	kind    proof.Kind
 }
 
-var registry = map[string]registered{
-	FamilyInventorySync:         {inventoryAdapter{}, proof.KindInventory},
-	FamilyBaselineCapture:       {baselineAdapter{}, proof.KindBaseline},
-	FamilyBackupScheduleExecute: {backupAdapter{}, proof.KindBackup},
-}
-
-// AdapterFor returns the adapter of a run type, aliases normalized first; ok
-// is false for every family without one (unsupported_family).
-func AdapterFor(runType string) (Adapter, bool) {
-	r, ok := registry[Canonical(runType)]
-	return r.adapter, ok
-}
+// registry holds the supported families by canonical name.
+var registry = func() map[string]registered {
+	m := map[string]registered{}
+	for _, r := range []registered{
+		{inventoryAdapter{}, proof.KindInventory},
+		{baselineAdapter{}, proof.KindBaseline},
+		{backupAdapter{}, proof.KindBackup},
+	} {
+		m[r.adapter.Family()] = r
+	}
+	return m
+}()
