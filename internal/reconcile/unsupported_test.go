@@ -22,7 +22,7 @@ func TestUnsupportedFamiliesAreNeverFinalizedByAnAdapter(t *testing.T) {
 			t.Parallel()
 			_, supported := reconcile.AdapterFor(typ)
 			require.False(t, supported)
-			// Proof that would finalize an inventory run, to be sure it is not read.
+			// Proof that would finalize an inventory run: an unsupported family must not be decided from it.
 			s := scene{t: t, b: b, typ: typ}
 			run := observed(inventoryCtx([]string{"deviceConfiguration"}, obj{"deviceConfiguration": ok(2)}, nil))(s)
 
