@@ -3,7 +3,9 @@ package sweep_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -77,8 +79,9 @@ func auditCounts(t testing.TB, pool *pgxpool.Pool) (completions map[int64]int, r
 
 // TestThreeSweepersWithJobCompletions runs three sweepers at once over 5,400
 // stale runs of every family while jobs complete some of those runs
-// themselves: each stale run is finalized exactly once, with the outcome its
-// proof dictates, and fresh and job-completed runs are never touched.
+// themselves and an operator reconciles others by hand: each stale run is
+// finalized exactly once, with the outcome its proof dictates, and fresh and
+// job-completed runs are never touched.
 func TestThreeSweepersWithJobCompletions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -95,9 +98,13 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 		}
 	}
 	require.Len(t, staleIDs, f.stale)
-	jobDone := map[int64]bool{}
-	for _, i := range rand.Perm(len(staleIDs))[:300] {
-		jobDone[staleIDs[i]] = true
+	jobDone, manual := map[int64]bool{}, map[int64]bool{}
+	for n, i := range rand.Perm(len(staleIDs))[:600] {
+		if n < 300 {
+			jobDone[staleIDs[i]] = true
+		} else {
+			manual[staleIDs[i]] = true
+		}
 	}
 
 	start := make(chan struct{})
@@ -122,6 +129,18 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 			assert.NoError(t, err)
 		}
 	})
+	// An operator reconciles 300 other stale runs by hand meanwhile, newest
+	// first, so that the sweepers (oldest first) meet them halfway.
+	byHandOrder := slices.Sorted(maps.Keys(manual))
+	slices.Reverse(byHandOrder)
+	wg.Go(func() {
+		<-start
+		rec := reconcile.NewReconciler(pool, reconcile.DefaultStaleness(), func() time.Time { return now })
+		for _, id := range byHandOrder {
+			_, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: f.ws, RunID: id, Actor: "operator"})
+			assert.NoError(t, err)
+		}
+	})
 	close(start)
 	wg.Wait()
 
@@ -137,7 +156,7 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 
 	after := readRuns(t, pool, f.ws)
 	require.Len(t, after, len(before))
-	bySweep := 0
+	bySweep, byHand := 0, 0
 	for i, r := range after {
 		was := before[i]
 		if r.kase == "" {
@@ -152,10 +171,16 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 			require.Equal(t, "succeeded", r.outcome)
 			continue
 		}
-		bySweep++
 		want := cases[r.kase]
 		require.Equal(t, want.outcome, r.outcome, "run %d (%s)", r.id, r.kase)
 		require.Equal(t, want.reason, r.rec.ReasonCode, "run %d (%s)", r.id, r.kase)
+		if r.rec.Source == "manual" {
+			require.True(t, manual[r.id], "only the operator's runs are finalized by hand")
+			require.Equal(t, "operator", r.rec.Actor)
+			byHand++
+			continue
+		}
+		bySweep++
 		require.Equal(t, "sweep", r.rec.Source)
 		require.Equal(t, "system", r.rec.Actor)
 		wantPrevious := "running"
@@ -166,7 +191,8 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 		require.NotEmpty(t, r.rec.Explanation)
 	}
 	require.Equal(t, bySweep, finalizedBySweep, "the sweepers' counts match what they wrote")
-	require.Greater(t, bySweep, f.stale-300-1)
+	require.Greater(t, bySweep, f.stale-600-1)
+	t.Logf("finalized: %d by the sweepers, %d by hand", bySweep, byHand)
 }
 
 func TestRunOnceSummaryAndDryRun(t *testing.T) {
