@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/runproof/runproof/internal/jsonscan"
 )
 
 // appendCounts appends the numbers of summary_counts as "2 failed, 10
@@ -37,13 +39,13 @@ type count struct{ key, number []byte }
 // object of plain keys and number values, appended to entries. ok is false
 // for anything else.
 func flatNumbers(raw []byte, entries []count) (_ []count, ok bool) {
-	i := skipSpace(raw, 0)
+	i := jsonscan.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return nil, false
 	}
-	i = skipSpace(raw, i+1)
+	i = jsonscan.SkipSpace(raw, i+1)
 	if i < len(raw) && raw[i] == '}' {
-		return nil, skipSpace(raw, i+1) == len(raw)
+		return nil, jsonscan.SkipSpace(raw, i+1) == len(raw)
 	}
 	for i < len(raw) && raw[i] == '"' {
 		end := bytes.IndexByte(raw[i+1:], '"')
@@ -51,11 +53,11 @@ func flatNumbers(raw []byte, entries []count) (_ []count, ok bool) {
 			return nil, false
 		}
 		key := raw[i+1 : i+1+end]
-		i = skipSpace(raw, i+2+end)
+		i = jsonscan.SkipSpace(raw, i+2+end)
 		if i >= len(raw) || raw[i] != ':' {
 			return nil, false
 		}
-		i = skipSpace(raw, i+1)
+		i = jsonscan.SkipSpace(raw, i+1)
 		start := i
 		for i < len(raw) && strings.IndexByte("-+.eE0123456789", raw[i]) >= 0 {
 			i++
@@ -64,23 +66,16 @@ func flatNumbers(raw []byte, entries []count) (_ []count, ok bool) {
 			return nil, false
 		}
 		entries = append(entries, count{key: key, number: raw[start:i]})
-		i = skipSpace(raw, i)
+		i = jsonscan.SkipSpace(raw, i)
 		if i < len(raw) && raw[i] == '}' {
-			return entries, skipSpace(raw, i+1) == len(raw)
+			return entries, jsonscan.SkipSpace(raw, i+1) == len(raw)
 		}
 		if i >= len(raw) || raw[i] != ',' {
 			return nil, false
 		}
-		i = skipSpace(raw, i+1)
+		i = jsonscan.SkipSpace(raw, i+1)
 	}
 	return nil, false
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
 }
 
 // numbersOf reads the number values of any JSON object, ignoring the rest.

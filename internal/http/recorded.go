@@ -3,6 +3,8 @@ package http
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/runproof/runproof/internal/jsonscan"
 )
 
 // plainRecorded reads the common shape of context.reconciliation quickly:
@@ -12,24 +14,24 @@ import (
 // (escaped or case-folded keys, escapes, links, other types), which is then
 // left to json.Unmarshal. raw must be valid JSON, as jsonb's text is.
 func plainRecorded(raw []byte) (rec recorded, ok bool) {
-	i := skipSpace(raw, 0)
+	i := jsonscan.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return rec, false
 	}
-	i = skipSpace(raw, i+1)
+	i = jsonscan.SkipSpace(raw, i+1)
 	if i < len(raw) && raw[i] == '}' {
-		return rec, skipSpace(raw, i+1) == len(raw)
+		return rec, jsonscan.SkipSpace(raw, i+1) == len(raw)
 	}
 	for i < len(raw) && raw[i] == '"' {
 		key, next, ok := plainString(raw, i)
 		if !ok {
 			return rec, false
 		}
-		i = skipSpace(raw, next)
+		i = jsonscan.SkipSpace(raw, next)
 		if i >= len(raw) || raw[i] != ':' {
 			return rec, false
 		}
-		i = skipSpace(raw, i+1)
+		i = jsonscan.SkipSpace(raw, i+1)
 		switch {
 		case string(key) == "explanation":
 			i, ok = plainStringOrNull(raw, i, &rec.Explanation)
@@ -42,19 +44,20 @@ func plainRecorded(raw []byte) (rec recorded, ok bool) {
 			bytes.EqualFold(key, []byte("links")):
 			return rec, false
 		default:
-			i, ok = skipValue(raw, i)
+			end := jsonscan.ValueEnd(raw, i)
+			i, ok = end, end > i
 		}
 		if !ok {
 			return rec, false
 		}
-		i = skipSpace(raw, i)
+		i = jsonscan.SkipSpace(raw, i)
 		if i < len(raw) && raw[i] == '}' {
-			return rec, skipSpace(raw, i+1) == len(raw)
+			return rec, jsonscan.SkipSpace(raw, i+1) == len(raw)
 		}
 		if i >= len(raw) || raw[i] != ',' {
 			return rec, false
 		}
-		i = skipSpace(raw, i+1)
+		i = jsonscan.SkipSpace(raw, i+1)
 	}
 	return rec, false
 }
@@ -97,37 +100,6 @@ func emptyArrayOrNull(raw []byte, i int) (int, bool) {
 	if i >= len(raw) || raw[i] != '[' {
 		return 0, false
 	}
-	i = skipSpace(raw, i+1)
+	i = jsonscan.SkipSpace(raw, i+1)
 	return i + 1, i < len(raw) && raw[i] == ']'
-}
-
-// skipValue returns the index of the comma or closing brace that follows
-// the valid JSON value at raw[i].
-func skipValue(raw []byte, i int) (int, bool) {
-	depth := 0
-	for i < len(raw) {
-		switch raw[i] {
-		case '"':
-			i++
-			for i < len(raw) && raw[i] != '"' {
-				if raw[i] == '\\' {
-					i++ // the escaped byte cannot end the string
-				}
-				i++
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return i, true
-			}
-			depth--
-		case ',':
-			if depth == 0 {
-				return i, true
-			}
-		}
-		i++
-	}
-	return 0, false
 }

@@ -5,6 +5,8 @@ import (
 	"iter"
 	"math"
 	"strconv"
+
+	"github.com/runproof/runproof/internal/jsonscan"
 )
 
 // Jobs write run context as they go and may die half way, so every reader
@@ -56,8 +58,8 @@ type jsonValue []byte
 
 // parseValue returns the one value of a JSON document.
 func parseValue(doc []byte) jsonValue {
-	i := skipSpace(doc, 0)
-	end := valueEnd(doc, i)
+	i := jsonscan.SkipSpace(doc, 0)
+	end := jsonscan.ValueEnd(doc, i)
 	if end <= i {
 		return nil
 	}
@@ -88,25 +90,25 @@ func (v jsonValue) members() iter.Seq2[jsonValue, jsonValue] {
 			return
 		}
 		b := []byte(v)
-		i := skipSpace(b, 1)
+		i := jsonscan.SkipSpace(b, 1)
 		for i < len(b) && b[i] == '"' {
-			keyEnd := stringEnd(b, i)
+			keyEnd := jsonscan.StringEnd(b, i)
 			if keyEnd < 0 {
 				return
 			}
 			key := b[i:keyEnd]
-			i = skipSpace(b, keyEnd)
+			i = jsonscan.SkipSpace(b, keyEnd)
 			if i >= len(b) || b[i] != ':' {
 				return
 			}
-			start := skipSpace(b, i+1)
-			end := valueEnd(b, start)
+			start := jsonscan.SkipSpace(b, i+1)
+			end := jsonscan.ValueEnd(b, start)
 			if end <= start || !yield(key, b[start:end]) {
 				return
 			}
-			i = skipSpace(b, end)
+			i = jsonscan.SkipSpace(b, end)
 			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
+				i = jsonscan.SkipSpace(b, i+1)
 			}
 		}
 	}
@@ -119,15 +121,15 @@ func (v jsonValue) elements() iter.Seq[jsonValue] {
 			return
 		}
 		b := []byte(v)
-		i := skipSpace(b, 1)
+		i := jsonscan.SkipSpace(b, 1)
 		for i < len(b) && b[i] != ']' {
-			end := valueEnd(b, i)
+			end := jsonscan.ValueEnd(b, i)
 			if end <= i || !yield(b[i:end]) {
 				return
 			}
-			i = skipSpace(b, end)
+			i = jsonscan.SkipSpace(b, end)
 			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
+				i = jsonscan.SkipSpace(b, i+1)
 			}
 		}
 	}
@@ -200,71 +202,6 @@ func keyIs(quoted jsonValue, want string) bool {
 		return false
 	}
 	return string(quoted[1:len(quoted)-1]) == want
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// valueEnd returns the index just past the value starting at b[i], or -1
-// when b ends first; it returns i for a delimiter, where no value starts.
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for i < len(b) {
-			switch b[i] {
-			case '"':
-				if i = stringEnd(b, i); i < 0 {
-					return -1
-				}
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return -1
-	default:
-		for i < len(b) && !isDelimiter(b[i]) {
-			i++
-		}
-		return i
-	}
-}
-
-// stringEnd returns the index just past the string starting at b[i] ('"'),
-// or -1 when it is not closed.
-func stringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return -1
-}
-
-func isDelimiter(c byte) bool {
-	switch c {
-	case ',', ':', '{', '}', '[', ']', '"', ' ', '\t', '\n', '\r':
-		return true
-	}
-	return false
 }
 
 // readCount reads a non-negative integer; anything else reads as 0.
