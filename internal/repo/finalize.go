@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Reconciliation is the record runproof stores in context.reconciliation
@@ -136,20 +138,14 @@ func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]Fina
 	if err != nil {
 		return nil, fmt.Errorf("finalize runs: %w", err)
 	}
-	written := 0
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[index[id]] = FinalizeResult{RunID: id, Status: FinalizeWritten}
-		written++
-	}
-	if err := rows.Err(); err != nil {
+	written, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
 		return nil, fmt.Errorf("finalize runs: %w", err)
 	}
-	if written == n {
+	for _, id := range written {
+		out[index[id]] = FinalizeResult{RunID: id, Status: FinalizeWritten}
+	}
+	if len(written) == n {
 		return out, nil
 	}
 	if err := classifyUnwritten(ctx, db, index, out); err != nil {
@@ -173,20 +169,16 @@ func classifyUnwritten(ctx context.Context, db DBTX, index map[int64]int, out []
 	if err != nil {
 		return fmt.Errorf("finalize runs: read back: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return err
-		}
+	read, err := pgx.CollectRows(rows, collectRun)
+	if err != nil {
+		return fmt.Errorf("finalize runs: read back: %w", err)
+	}
+	for _, r := range read {
 		status := FinalizeChanged
 		if r.Status == "completed" {
 			status = FinalizeAlreadyCompleted
 		}
 		out[index[r.ID]] = FinalizeResult{RunID: r.ID, Status: status, Run: r}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("finalize runs: read back: %w", err)
 	}
 	return nil
 }

@@ -63,6 +63,9 @@ func scanRun(row pgx.Row, extra ...any) (Run, error) {
 	return r, nil
 }
 
+// collectRun is scanRun for pgx.CollectRows.
+func collectRun(row pgx.CollectableRow) (Run, error) { return scanRun(row) }
+
 // RunGet returns run id of workspace ws, or ErrNotFound when there is no such
 // run in that workspace.
 func RunGet(ctx context.Context, db DBTX, ws, id int64) (Run, error) {

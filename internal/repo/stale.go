@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // StaleThresholds is the staleness rule in the shape SQL needs: per stored
@@ -55,16 +57,7 @@ func RunClaimStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, 
 	if err != nil {
 		return nil, fmt.Errorf("claim stale runs: %w", err)
 	}
-	defer rows.Close()
-	var runs []Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		runs = append(runs, r)
-	}
-	return runs, rows.Err()
+	return pgx.CollectRows(rows, collectRun)
 }
 
 // RunCountStale counts stale runs waiting for a sweep (the sweeper's gauge).
