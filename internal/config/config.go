@@ -12,6 +12,7 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/sweep"
 )
 
 // Config is every setting runproof reads from its environment (CONTRACT §8).
@@ -51,8 +52,8 @@ func (c *Config) validate() error {
 	if c.SweepInterval < 0 {
 		return errors.New("SWEEP_INTERVAL: must be 0 (off) or a positive Go duration")
 	}
-	if c.SweepBatchSize < 1 || c.SweepBatchSize > 10000 {
-		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and 10000, got %d", c.SweepBatchSize)
+	if c.SweepBatchSize < 1 || c.SweepBatchSize > sweep.MaxBatchSize {
+		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", sweep.MaxBatchSize, c.SweepBatchSize)
 	}
 	if c.StaleQueuedAfter <= 0 {
 		return errors.New("STALE_QUEUED_AFTER: must be a positive Go duration")

@@ -53,6 +53,7 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"SWEEP_INTERVAL=-1s":                   "SWEEP_INTERVAL",
 		"SWEEP_BATCH_SIZE=lots":                "SWEEP_BATCH_SIZE",
 		"SWEEP_BATCH_SIZE=0":                   "SWEEP_BATCH_SIZE",
+		"SWEEP_BATCH_SIZE=10001":               "SWEEP_BATCH_SIZE",
 		"STALE_QUEUED_AFTER=15":                "STALE_QUEUED_AFTER",
 		"STALE_QUEUED_AFTER=0s":                "STALE_QUEUED_AFTER",
 		"STALE_RUNNING_AFTER=inventory.sync=x": "STALE_RUNNING_AFTER",

@@ -59,8 +59,11 @@ type Sweeper struct {
 	afterClaim func(ctx context.Context, tx repo.DBTX)
 }
 
+// MaxBatchSize bounds Config.BatchSize: one transaction holds a batch's locks.
+const MaxBatchSize = 10000
+
 // New returns a Sweeper over pool; it fails on a negative interval or a batch
-// size outside 1–10000.
+// size outside 1–MaxBatchSize.
 func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	cfg.Interval = cmp.Or(cfg.Interval, time.Minute)
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, 1000)
@@ -83,8 +86,8 @@ func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	if cfg.Workers < 1 || cfg.Workers > 16 {
 		return nil, fmt.Errorf("sweep: %d workers outside 1–16", cfg.Workers)
 	}
-	if cfg.BatchSize < 1 || cfg.BatchSize > 10000 {
-		return nil, fmt.Errorf("sweep: batch size %d outside 1–10000", cfg.BatchSize)
+	if cfg.BatchSize < 1 || cfg.BatchSize > MaxBatchSize {
+		return nil, fmt.Errorf("sweep: batch size %d outside 1–%d", cfg.BatchSize, MaxBatchSize)
 	}
 	return &Sweeper{pool: pool, cfg: cfg, thresholds: cfg.Staleness.Thresholds()}, nil
 }
