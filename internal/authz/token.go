@@ -3,7 +3,6 @@
 package authz
 
 import (
-	"crypto"
 	"errors"
 	"fmt"
 	"sync"
@@ -34,8 +33,7 @@ type VerifierConfig struct {
 
 // Verifier checks bearer tokens with pinned algorithms.
 type Verifier struct {
-	key    crypto.PublicKey
-	secret []byte
+	key    any // the HS256 secret or the public key, as the pinned method wants it
 	parser *jwt.Parser
 	leeway time.Duration
 	now    func() time.Time
@@ -62,7 +60,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	case len(cfg.HS256Secret) > 0 && len(cfg.PublicKeyPEM) > 0:
 		return nil, errors.New("authz: set either an HS256 secret or a public key, not both")
 	case len(cfg.HS256Secret) > 0:
-		v.secret = cfg.HS256Secret
+		v.key = cfg.HS256Secret
 		opts = append(opts, jwt.WithValidMethods([]string{"HS256"}))
 	case len(cfg.PublicKeyPEM) > 0:
 		if k, err := jwt.ParseRSAPublicKeyFromPEM(cfg.PublicKeyPEM); err == nil {
@@ -91,12 +89,7 @@ func (v *Verifier) Verify(token string) (Identity, error) {
 		return id, nil
 	}
 	claims := jwt.RegisteredClaims{}
-	_, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) {
-		if v.secret != nil {
-			return v.secret, nil
-		}
-		return v.key, nil
-	})
+	_, err := v.parser.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return v.key, nil })
 	if err != nil {
 		return Identity{}, fmt.Errorf("%w: %v", ErrUnauthenticated, err)
 	}
