@@ -8,6 +8,9 @@ import (
 	"github.com/runproof/runproof/internal/config"
 )
 
+// devSecret is a valid JWT_HS256_SECRET setting for tests.
+const devSecret = "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
+
 func mustConfig(t *testing.T, environ ...string) config.Config {
 	t.Helper()
 	cfg, err := config.Load(environ)

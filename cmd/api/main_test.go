@@ -80,10 +80,10 @@ func TestMigrateVerbs(t *testing.T) {
 
 func TestTokenVerb(t *testing.T) {
 	t.Parallel()
-	secret := "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
-	res := runCLI(t, []string{secret}, "token", "--sub", "demo", "--ttl", "1h")
+
+	res := runCLI(t, []string{devSecret}, "token", "--sub", "demo", "--ttl", "1h")
 	require.Equal(t, 0, res.code, res.stderr)
-	v, _, err := newVerifier(mustConfig(t, secret))
+	v, _, err := newVerifier(mustConfig(t, devSecret))
 	require.NoError(t, err)
 	id, err := v.Verify(strings.TrimSpace(res.stdout))
 	require.NoError(t, err)
@@ -94,7 +94,7 @@ func TestTokenVerb(t *testing.T) {
 	require.Contains(t, res.stderr, "JWT_HS256_SECRET")
 
 	// With an issuer and audience configured, dev tokens carry them: serve accepts them.
-	env := []string{secret, "JWT_ISSUER=idp", "JWT_AUDIENCE=runproof"}
+	env := []string{devSecret, "JWT_ISSUER=idp", "JWT_AUDIENCE=runproof"}
 	res = runCLI(t, env, "token", "--sub", "demo")
 	require.Equal(t, 0, res.code, res.stderr)
 	v, _, err = newVerifier(mustConfig(t, env...))
@@ -110,11 +110,11 @@ func TestServeSettingErrors(t *testing.T) {
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "key.pem")
 	require.NoError(t, os.WriteFile(notPEM, []byte("not a key"), 0o600))
-	secret := "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
+
 	for env, setting := range map[string][]string{
 		"JWT_HS256_SECRET":    {"DATABASE_URL=postgres://x"},
 		"JWT_PUBLIC_KEY_FILE": {"DATABASE_URL=postgres://x", "JWT_PUBLIC_KEY_FILE=" + filepath.Join(dir, "missing.pem")},
-		"DATABASE_URL":        {secret},
+		"DATABASE_URL":        {devSecret},
 	} {
 		res := runCLI(t, setting, "serve")
 		require.Equal(t, 1, res.code, env)

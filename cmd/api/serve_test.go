@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
@@ -63,16 +64,23 @@ func serving(t *testing.T, environ []string) (string, <-chan map[string]any, fun
 	return "", nil, nil
 }
 
+// servingDemo seeds the demo into a fresh database and serves it with
+// SWEEP_INTERVAL=sweepInterval, as serving does.
+func servingDemo(t *testing.T, sweepInterval string) (*pgxpool.Pool, string, <-chan map[string]any, func() (int, []map[string]any)) {
+	t.Helper()
+	pool, url := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + url, devSecret, "SWEEP_INTERVAL=" + sweepInterval}
+	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
+	base, logs, stop := serving(t, env)
+	return pool, base, logs, stop
+}
+
 // TestServeSweepsAndShutsDown starts the real binary's serve verb: it becomes
 // ready, its sweeper finalizes the demo's stale runs on its first pass, and a
 // cancelled context shuts it down cleanly (exit code 0).
 func TestServeSweepsAndShutsDown(t *testing.T) {
 	t.Parallel()
-	pool, url := dbtest.NewWithURL(t)
-	env := []string{"DATABASE_URL=" + url, "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef", "SWEEP_INTERVAL=1h"}
-	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
-
-	base, logs, stop := serving(t, env)
+	pool, base, logs, stop := servingDemo(t, "1h")
 	res, err := http.Get(base + "/readyz")
 	require.NoError(t, err)
 	res.Body.Close()
@@ -102,11 +110,7 @@ func TestServeSweepsAndShutsDown(t *testing.T) {
 // TestServeWithoutSweeper: SWEEP_INTERVAL=0 serves without ever sweeping.
 func TestServeWithoutSweeper(t *testing.T) {
 	t.Parallel()
-	pool, url := dbtest.NewWithURL(t)
-	env := []string{"DATABASE_URL=" + url, "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef", "SWEEP_INTERVAL=0"}
-	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
-
-	base, _, stop := serving(t, env)
+	pool, base, _, stop := servingDemo(t, "0")
 	res, err := http.Get(base + "/healthz")
 	require.NoError(t, err)
 	res.Body.Close()
