@@ -80,7 +80,6 @@ func TestMigrateVerbs(t *testing.T) {
 
 func TestTokenVerb(t *testing.T) {
 	t.Parallel()
-
 	res := runCLI(t, []string{devSecret}, "token", "--sub", "demo", "--ttl", "1h")
 	require.Equal(t, 0, res.code, res.stderr)
 	v, _, err := newVerifier(mustConfig(t, devSecret))
