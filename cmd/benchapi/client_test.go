@@ -13,9 +13,10 @@ import (
 // gotAuth is the Authorization header of the last request to /auth.
 var gotAuth atomic.Value
 
-// testServer serves the benchmark client's cases and counts the connections
-// it accepts, to show when the client reuses one.
-func testServer(t *testing.T) (addr string, dials *atomic.Int64) {
+// testClient starts a server for the benchmark client's cases and returns a
+// client of it, and the count of connections the server accepted, to show
+// when the client reuses one.
+func testClient(t *testing.T) (c *conn, dials *atomic.Int64) {
 	t.Helper()
 	dials = new(atomic.Int64)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,32 +45,31 @@ func testServer(t *testing.T) (addr string, dials *atomic.Int64) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://"), dials
+	c = &conn{addr: strings.TrimPrefix(srv.URL, "http://")}
+	t.Cleanup(c.close)
+	return c, dials
+}
+
+func expectStatus(t *testing.T, c *conn, path string, want int) {
+	t.Helper()
+	if status, err := c.get(path, ""); err != nil || status != want {
+		t.Fatalf("GET %s = %d, %v; want %d", path, status, err, want)
+	}
 }
 
 func TestClientReadsWholeResponsesOnOneConnection(t *testing.T) {
-	addr, dials := testServer(t)
-	c := conn{addr: addr}
-	defer c.close()
+	c, dials := testClient(t)
 	for range 3 {
-		status, err := c.get("/big", "")
-		if err != nil || status != http.StatusOK {
-			t.Fatalf("GET /big = %d, %v; want 200", status, err)
-		}
+		expectStatus(t, c, "/big", http.StatusOK)
 	}
-	status, err := c.get("/missing", "")
-	if err != nil || status != http.StatusNotFound {
-		t.Fatalf("GET /missing = %d, %v; want 404", status, err)
-	}
+	expectStatus(t, c, "/missing", http.StatusNotFound)
 	if n := dials.Load(); n != 1 {
 		t.Fatalf("%d connections for four requests; the client must keep its connection alive", n)
 	}
 }
 
 func TestClientSendsTheAuthorizationHeader(t *testing.T) {
-	addr, _ := testServer(t)
-	c := conn{addr: addr}
-	defer c.close()
+	c, _ := testClient(t)
 	for _, auth := range []string{"Bearer t0ken", ""} {
 		if _, err := c.get("/auth", auth); err != nil {
 			t.Fatal(err)
@@ -81,23 +81,16 @@ func TestClientSendsTheAuthorizationHeader(t *testing.T) {
 }
 
 func TestClientRedialsAfterTheServerCloses(t *testing.T) {
-	addr, dials := testServer(t)
-	c := conn{addr: addr}
-	defer c.close()
-	for range 2 {
-		if status, err := c.get("/close", ""); err != nil || status != http.StatusOK {
-			t.Fatalf("GET /close = %d, %v; want 200", status, err)
-		}
-	}
+	c, dials := testClient(t)
+	expectStatus(t, c, "/close", http.StatusOK)
+	expectStatus(t, c, "/close", http.StatusOK)
 	if n := dials.Load(); n != 2 {
 		t.Fatalf("%d connections; want a new one after Connection: close", n)
 	}
 }
 
 func TestClientRefusesChunkedResponses(t *testing.T) {
-	addr, _ := testServer(t)
-	c := conn{addr: addr}
-	defer c.close()
+	c, _ := testClient(t)
 	if _, err := c.get("/chunked", ""); err == nil || !strings.Contains(err.Error(), "chunked") {
 		t.Fatalf("GET /chunked: err = %v; want the chunked refusal", err)
 	}
