@@ -46,6 +46,17 @@ type RunClaimStaleParams struct {
 // LOCKED, so concurrent sweepers never claim the same run. Call it in a
 // transaction; the locks hold until it ends.
 func RunClaimStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, error) {
+	return staleRuns(ctx, db, p, "FOR UPDATE OF r SKIP LOCKED")
+}
+
+// RunReadStale reads the runs RunClaimStale would claim, locking none: a dry
+// run neither waits for nor holds up a job, a sweeper or a reconcile, and
+// sees the runs they hold too.
+func RunReadStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, error) {
+	return staleRuns(ctx, db, p, "")
+}
+
+func staleRuns(ctx context.Context, db DBTX, p RunClaimStaleParams, lock string) ([]Run, error) {
 	args := append([]any{p.AfterID, p.WorkspaceID, p.Limit}, p.Thresholds.args(p.Now)...)
 	rows, err := db.Query(ctx, `SELECT `+runColumns+` FROM `+runFrom+`
 		WHERE r.status <> 'completed' AND r.id > $1
@@ -53,9 +64,9 @@ func RunClaimStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, 
 		  AND `+staleCondition(4)+`
 		ORDER BY r.id
 		LIMIT $3
-		FOR UPDATE OF r SKIP LOCKED`, args...)
+		`+lock, args...)
 	if err != nil {
-		return nil, fmt.Errorf("claim stale runs: %w", err)
+		return nil, fmt.Errorf("read stale runs: %w", err)
 	}
 	return pgx.CollectRows(rows, collectRun)
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
@@ -111,7 +112,7 @@ type Key struct {
 // Result is what one pass did.
 type Result struct {
 	Batches int
-	// Claimed counts stale runs this pass locked and judged.
+	// Claimed counts stale runs this pass judged (and locked, unless a dry run).
 	Claimed int
 	// Finalized counts runs this pass completed (0 on a dry run).
 	Finalized int
@@ -164,14 +165,20 @@ func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
 // skipped, and rows it finished are no longer open.
 func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *Result, mu *sync.Mutex) (int, int64, error) {
 	start := time.Now()
-	tx, err := s.pool.Begin(ctx)
+	// A dry run reads without locks in a read-only transaction: PostgreSQL
+	// itself refuses any write it might attempt.
+	readStale, access := repo.RunClaimStale, pgx.ReadWrite
+	if opts.DryRun {
+		readStale, access = repo.RunReadStale, pgx.ReadOnly
+	}
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: access})
 	if err != nil {
 		return 0, 0, fmt.Errorf("sweep: begin: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
 
 	now := s.cfg.Now()
-	runs, err := repo.RunClaimStale(ctx, tx, repo.RunClaimStaleParams{
+	runs, err := readStale(ctx, tx, repo.RunClaimStaleParams{
 		Thresholds:  s.thresholds,
 		Now:         now,
 		AfterID:     afterID,

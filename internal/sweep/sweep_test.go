@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,6 +224,50 @@ func TestRunOnceSummaryAndDryRun(t *testing.T) {
 	again, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Zero(t, again.Claimed, "nothing left to sweep")
+}
+
+// A dry run takes no row lock: it judges a run another transaction holds
+// instead of skipping it, and others can lock the runs it is judging. Its
+// transaction is read-only, so a write slipped into it would be refused.
+func TestDryRunLocksNothingAndCannotWrite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedFixture(t, pool, 9, now)
+
+	holder, err := pool.Begin(ctx) // a job or sweeper in the middle of one stale run
+	require.NoError(t, err)
+	defer holder.Rollback(ctx) //nolint:errcheck // the test's end
+	var held int64
+	require.NoError(t, holder.QueryRow(ctx, `SELECT id FROM operation_runs
+		WHERE workspace_id = $1 AND status <> 'completed' ORDER BY id LIMIT 1 FOR UPDATE`, f.ws).Scan(&held))
+
+	s := newSweeper(t, pool, now, 1000, 1)
+	var lockErr, writeErr error
+	s.SetAfterClaim(func(ctx context.Context, tx repo.DBTX) {
+		rows, err := pool.Query(ctx, `SELECT id FROM operation_runs
+			WHERE workspace_id = $1 AND id <> $2 AND status <> 'completed' FOR UPDATE NOWAIT`, f.ws, held)
+		if err == nil {
+			rows.Close()
+			err = rows.Err()
+		}
+		lockErr = err
+		_, err = tx.Exec(ctx, `SAVEPOINT probe`)
+		require.NoError(t, err)
+		_, writeErr = tx.Exec(ctx, `UPDATE operation_runs SET initiator = initiator WHERE id = $1`, held)
+		_, err = tx.Exec(ctx, `ROLLBACK TO SAVEPOINT probe`)
+		require.NoError(t, err)
+	})
+	lockedCtx, cancel := context.WithTimeout(ctx, 10*time.Second) // a dry run waiting on the held row fails, not hangs
+	defer cancel()
+	dry, err := s.RunOnce(lockedCtx, sweep.Options{DryRun: true, WorkspaceID: &f.ws})
+	require.NoError(t, err)
+	require.Equal(t, f.stale, dry.Claimed, "the held run is judged, not skipped")
+	require.NoError(t, lockErr, "the dry run's runs stay free to lock")
+	var pgErr *pgconn.PgError
+	require.ErrorAs(t, writeErr, &pgErr)
+	require.Equal(t, "25006", pgErr.Code, "read_only_sql_transaction")
 }
 
 func TestWorkspaceFilter(t *testing.T) {
