@@ -5,6 +5,7 @@ package authz
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -95,6 +96,9 @@ func (v *Verifier) Verify(token string) (Identity, error) {
 	}
 	if claims.Subject == "" {
 		return Identity{}, fmt.Errorf("%w: token has no sub", ErrUnauthenticated)
+	}
+	if strings.ContainsRune(claims.Subject, 0) { // no member can have it: PostgreSQL text cannot hold NUL
+		return Identity{}, fmt.Errorf("%w: token's sub holds a NUL character", ErrUnauthenticated)
 	}
 	t := verifiedToken{id: Identity{Subject: claims.Subject}, expires: claims.ExpiresAt.Add(v.leeway)}
 	if claims.NotBefore != nil {

@@ -56,6 +56,7 @@ func TestVerifyHS256(t *testing.T) {
 		"expired":          sign(t, jwt.SigningMethodHS256, secret, with("exp", now.Add(-time.Minute).Unix())),
 		"no exp":           sign(t, jwt.SigningMethodHS256, secret, with("exp", nil)),
 		"no sub":           sign(t, jwt.SigningMethodHS256, secret, with("sub", nil)),
+		"sub with NUL":     sign(t, jwt.SigningMethodHS256, secret, with("sub", "ali\x00ce")),
 		"other issuer":     sign(t, jwt.SigningMethodHS256, secret, with("iss", "evil")),
 		"other audience":   sign(t, jwt.SigningMethodHS256, secret, with("aud", "other")),
 		"not yet valid":    sign(t, jwt.SigningMethodHS256, secret, with("nbf", now.Add(time.Hour).Unix())),

@@ -28,6 +28,10 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
+	// text: what PostgreSQL can store as text or inside jsonb (no NUL).
+	if err := v.RegisterValidation("text", func(fl validator.FieldLevel) bool { return isText(fl.Field().String()) }); err != nil {
+		panic(err) // only a malformed tag name fails
+	}
 	return v
 }
 
@@ -136,6 +140,8 @@ func ruleText(fe validator.FieldError) string {
 			return "must be at least " + fe.Param() + " characters"
 		}
 		return "must be at least " + fe.Param()
+	case "text":
+		return textRule
 	default:
 		return "fails the " + fe.Tag() + " rule"
 	}

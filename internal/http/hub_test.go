@@ -211,6 +211,8 @@ func TestHubRejectsBadQueries(t *testing.T) {
 		"stale=yes":                        {"stale"},
 		"type=" + strings.Repeat("x", 201): {"type"},
 		"cursor=%zz":                       {"query"},
+		"type=%FE":                         {"type"},
+		"type=a%00b":                       {"type"},
 		"limit=0&status=done&stale=1":      {"limit", "status", "stale"},
 	}
 	for query, fields := range cases {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -80,9 +81,20 @@ func (q *queryReader) str(name string) string {
 		return ""
 	case vs[0] == "":
 		q.fail(name, "must not be empty")
+	case !isText(vs[0]):
+		q.fail(name, textRule)
+		return ""
 	}
 	return vs[0]
 }
+
+// isText reports whether s is text PostgreSQL can take: it refuses invalid
+// UTF-8 and NUL (in text and in jsonb), which would otherwise surface as a 500.
+func isText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+const textRule = "must be UTF-8 text without NUL characters"
 
 // id reads an optional positive id.
 func (q *queryReader) id(name string) *int64 {

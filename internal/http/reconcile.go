@@ -22,8 +22,8 @@ type Reconciler interface {
 type ReconcileRequest struct {
 	// DryRun evaluates the run and never writes.
 	DryRun bool `json:"dry_run,omitempty" example:"false"`
-	// Note is recorded with a finalization.
-	Note string `json:"note,omitempty" validate:"max=500" maxLength:"500" example:"Job host was restarted"`
+	// Note is recorded with a finalization (text without NUL characters).
+	Note string `json:"note,omitempty" validate:"max=500,text" maxLength:"500" example:"Job host was restarted"`
 } //@name ReconcileRequest
 
 // ReconcileResponse is the run after the call and what was decided.

@@ -151,6 +151,7 @@ func TestReconcileRejectsBadBodies(t *testing.T) {
 		"string":           {`"x"`, "body"},
 		"trailing data":    {`{} {}`, "body"},
 		"trailing garbage": {`{"dry_run": true} x`, "body"},
+		"note with NUL":    {`{"note": "a\u0000b"}`, "note"},
 	}
 	for name, c := range cases {
 		res := f.post(reconcilePath(ws, run), tok, c.body)
