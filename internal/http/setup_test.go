@@ -32,7 +32,7 @@ var secret = []byte("test-secret-test-secret-test-secret!")
 
 // fixture is a router on its own fresh database, with a fixed clock.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	pool   *pgxpool.Pool
 	router *chi.Mux
 	now    time.Time
@@ -67,6 +67,12 @@ func setup(t *testing.T) *fixture {
 func setupWith(t *testing.T, change func(*rphttp.Deps)) *fixture {
 	t.Helper()
 	t.Parallel()
+	return newFixture(t, change)
+}
+
+// newFixture builds a fixture for a test or a fuzz target.
+func newFixture(t testing.TB, change func(*rphttp.Deps)) *fixture {
+	t.Helper()
 	f := &fixture{t: t, pool: dbtest.New(t), now: time.Now().UTC().Truncate(time.Microsecond)}
 	verifier, err := authz.NewVerifier(authz.VerifierConfig{HS256Secret: secret, Now: f.clock})
 	require.NoError(t, err)
@@ -172,7 +178,7 @@ var (
 )
 
 // openAPI loads api/openapi.yaml once per test binary.
-func openAPI(t *testing.T) *openapi3.T {
+func openAPI(t testing.TB) *openapi3.T {
 	t.Helper()
 	docOnce.Do(func() {
 		doc, docErr = openapi3.NewLoader().LoadFromData(api.OpenAPI)
