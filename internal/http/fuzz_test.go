@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzBadInputIsAClearErrorAndWritesNothing sends arbitrary hub queries, run
-// ids and reconcile bodies through the real router and database. Every
+// FuzzBadInputIsAClearErrorAndWritesNothing sends arbitrary queries (to the
+// hub and a run's detail), run ids and reconcile bodies through the real
+// router and database. Every
 // answer must be one api/openapi.yaml documents for its route (do checks
 // status, content type and body), never a 500, and a reconcile that does not
 // answer 200 must leave the run as it was.
@@ -34,6 +35,8 @@ func FuzzBadInputIsAClearErrorAndWritesNothing(f *testing.F) {
 		{"type=inventory_sync&outcome=failed", "1e3", `{} {}`},
 		{"cursor=%zz", "", `{"note": "` + strings.Repeat("x", 17<<10) + `"}`},
 		{"limit=1&limit=2", "%00", `{"dry_run": null}`},
+		{"include=diagnostics", itoa(run), ``},
+		{"include=everything&include=diagnostics", itoa(run), `{"dry_run": false}`},
 		{"type=%FE", "1", `{"note": "\u0000"}`},
 		{"type=%00", "1", `{"note": "\ud800 lone surrogate"}`},
 	}
@@ -46,7 +49,7 @@ func FuzzBadInputIsAClearErrorAndWritesNothing(f *testing.F) {
 		res := fx.get(hub, tok)
 		require.Contains(t, []int{http.StatusOK, http.StatusBadRequest}, res.Code, "%s: %s", hub, res.Body)
 
-		detail := "/workspaces/" + itoa(ws) + "/operations/" + url.PathEscape(runID)
+		detail := "/workspaces/" + itoa(ws) + "/operations/" + url.PathEscape(runID) + "?" + sendable(query)
 		res = fx.get(detail, tok)
 		require.Contains(t, []int{http.StatusOK, http.StatusBadRequest, http.StatusNotFound}, res.Code, "%s: %s", detail, res.Body)
 
