@@ -12,11 +12,11 @@ import (
 )
 
 // FuzzBadInputIsAClearErrorAndWritesNothing sends arbitrary queries (to the
-// hub and a run's detail), run ids and reconcile bodies through the real
-// router and database. Every
-// answer must be one api/openapi.yaml documents for its route (do checks
-// status, content type and body), never a 500, and a reconcile that does not
-// answer 200 must leave the run as it was.
+// hub and a run's detail), run ids, reconcile bodies and bearer tokens
+// through the real router and database. Every answer must be one
+// api/openapi.yaml documents for its route (do checks status, content type
+// and body), never a 500; a reconcile that does not answer 200 must leave the
+// run as it was, and any token but a valid one gets a 401.
 func FuzzBadInputIsAClearErrorAndWritesNothing(f *testing.F) {
 	fx := newFixture(f, nil)
 	ws := fx.workspace("w")
@@ -28,6 +28,7 @@ func FuzzBadInputIsAClearErrorAndWritesNothing(f *testing.F) {
 
 	seeds := []struct{ query, runID, body string }{
 		{"", itoa(run), `{"dry_run": true}`},
+		{"", tok[:len(tok)-1] + "A", tok[1:]}, // run ids and bodies double as tokens
 		{"limit=1", "abc", `{"dry_run": tru`},
 		{"limit=201&status=done", "0", `{"dry_run": true, "force": true}`},
 		{"environment=-1&stale=yes", "-5", `{"note": 5}`},
@@ -59,6 +60,15 @@ func FuzzBadInputIsAClearErrorAndWritesNothing(f *testing.F) {
 			res.Code, "body %q: %s", body, res.Body)
 		if res.Code != http.StatusOK {
 			require.Equal(t, before, fx.rowState(run), "a refused reconcile wrote to the run")
+		}
+
+		for _, forged := range []string{runID, body} {
+			if forged == tok {
+				continue
+			}
+			res = fx.get(hubPath(ws, ""), forged)
+			require.Equal(t, http.StatusUnauthorized, res.Code, "token %q: %s", forged, res.Body)
+			require.Contains(t, res.Header.Get("WWW-Authenticate"), "Bearer")
 		}
 	})
 }
