@@ -75,6 +75,28 @@ func TestRunConstraintsRejectUnknownValues(t *testing.T) {
 	require.NoError(t, err, "a valid terminal run is accepted")
 }
 
+// An infinite time cannot be rendered or scanned: a job writing one must be
+// refused, or its run would fail every read and stall the sweep.
+func TestRunTimesMustBeFinite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	var ws, run int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, started_at)
+		values ($1, 'inventory.sync', 'running', now()) returning id`, ws).Scan(&run))
+	for _, column := range []string{"created_at", "started_at", "last_heartbeat_at", "completed_at"} {
+		for _, value := range []string{"infinity", "-infinity"} {
+			_, err := pool.Exec(ctx, `insert into operation_runs (workspace_id, type, `+column+`) values ($1, 'inventory.sync', $2)`, ws, value)
+			require.ErrorContains(t, err, "operation_runs_times_finite", "insert %s = %s", column, value)
+			_, err = pool.Exec(ctx, `update operation_runs set `+column+` = $2 where id = $1`, run, value)
+			require.ErrorContains(t, err, "operation_runs_times_finite", "update %s = %s", column, value)
+		}
+	}
+	_, err := pool.Exec(ctx, `update operation_runs set last_heartbeat_at = now() where id = $1`, run)
+	require.NoError(t, err, "a finite time is accepted")
+}
+
 func TestRunEnvironmentMustBelongToWorkspace(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
