@@ -25,7 +25,7 @@ func explainHub(ctx context.Context, pool *pgxpool.Pool, d dataset, out io.Write
 	later := base
 	later.After = &middle
 	filtered := base
-	filtered.Status, filtered.Types = "completed", reconcile.TypesOf(reconcile.FamilyInventorySync)
+	filtered.Status, filtered.Family = "completed", reconcile.FamilyInventorySync
 	for _, c := range []struct {
 		name string
 		p    repo.RunListParams

@@ -109,10 +109,8 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 		Stale:         f.stale,
 		Thresholds:    a.thresholds,
 		Now:           a.now(),
+		Family:        f.family,
 		Limit:         f.limit + 1, // one more tells whether a next page exists
-	}
-	if f.family != "" {
-		p.Types = reconcile.TypesOf(f.family)
 	}
 	if f.cursor != "" {
 		pos, err := a.cursors.decode(f.cursor, f.key(ws)) // a cursor is bound to its workspace and filters

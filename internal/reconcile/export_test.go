@@ -18,3 +18,6 @@ func AdapterFor(runType string) (Adapter, bool) {
 	r, ok := registry[Canonical(runType)]
 	return r.adapter, ok
 }
+
+// Aliases is the alias map, for the test that holds SQL's run_family to it.
+var Aliases = aliases

@@ -18,9 +18,9 @@ type RunPosition struct {
 // them, newest first. Zero-valued filters do not filter.
 type RunListParams struct {
 	WorkspaceID   int64
-	Subject       string   // the member asking; their environment grants apply
-	EnvironmentID *int64   // only runs of this environment
-	Types         []string // stored type strings to match (a family with its aliases)
+	Subject       string // the member asking; their environment grants apply
+	EnvironmentID *int64 // only runs of this environment
+	Family        string // only runs of this canonical family, stored under its name or an alias
 	Status        string
 	Outcome       string
 	Stale         *bool
@@ -100,10 +100,9 @@ func RunListQuery(p RunListParams) (string, []any) {
 		q.and("r.managed_environment_id = ")
 		q.arg(*p.EnvironmentID)
 	}
-	if len(p.Types) > 0 {
-		q.and("r.type = ANY(")
-		q.arg(p.Types)
-		q.sql.WriteString("::text[])")
+	if p.Family != "" {
+		q.and("run_family(r.type) = ") // the expression of operation_runs_workspace_family_newest
+		q.arg(p.Family)
 	}
 	// Status and outcome are literals from closed sets: as parameters, their
 	// skewed distribution makes PostgreSQL re-plan the query on every call.
