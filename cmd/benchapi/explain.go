@@ -30,7 +30,7 @@ func explainHub(ctx context.Context, pool *pgxpool.Pool, d dataset, out io.Write
 		name string
 		p    repo.RunListParams
 	}{{"first page, 50 rows", base}, {"page halfway down the workspace", later}, {"status=completed&type=inventory.sync", filtered}} {
-		sql, args := repo.RunListQuery(c.p)
+		sql, args := repo.RunListQuery(c.p, false)
 		rows, err := pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+sql, args...)
 		if err != nil {
 			return err

@@ -39,62 +39,84 @@ type RunPage struct {
 }
 
 // RunListForMember reads into page the subject's membership of the workspace
-// and up to p.Limit of the runs they may see, in one query: membership,
-// environment grants and environment names are joined, never fetched
-// separately. It returns ErrNotFound when the subject is not a member (or the
+// and up to p.Limit of the runs they may see. For a member who sees every
+// environment that is one query: membership and environment names are
+// joined, never fetched separately. A member with environment grants needs a
+// second, which reads their granted environments only (RunListQuery says
+// why). It returns ErrNotFound when the subject is not a member (or the
 // workspace does not exist).
 func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPage) (Member, error) {
 	page.store.reset()
 	clear(page.Runs)
 	page.Runs = page.Runs[:0]
-	sql, args := RunListQuery(p)
+	sql, args := RunListQuery(p, false)
+	m, everyEnvironment, err := readRunPage(ctx, db, sql, args, p.WorkspaceID, page)
+	if err != nil || everyEnvironment {
+		return m, err
+	}
+	sql, args = RunListQuery(p, true)
+	m, _, err = readRunPage(ctx, db, sql, args, p.WorkspaceID, page)
+	return m, err
+}
+
+// readRunPage runs a query of RunListQuery and appends its runs to page.
+func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64, page *RunPage) (Member, bool, error) {
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
-		return Member{}, fmt.Errorf("list runs: %w", err)
+		return Member{}, false, fmt.Errorf("list runs: %w", err)
 	}
 	defer rows.Close()
-	var m Member
-	found := false
 	var (
-		row  runViewRow
-		dest = row.dest(false)
+		m                Member
+		found            bool
+		everyEnvironment bool
+		row              runViewRow
+		dest             = append([]any{&everyEnvironment}, row.dest(false)...)
 	)
 	for rows.Next() {
-		empty := rows.RawValues()[1] == nil // r.id: NULL in the one row of a member with an empty page
+		empty := rows.RawValues()[2] == nil // r.id: NULL in the one row of a member with an empty page
 		if empty {
-			clear(dest[1:]) // nil skips a column
+			clear(dest[2:]) // nil skips a column
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return Member{}, scanError(err)
+			return Member{}, false, scanError(err)
 		}
 		if !found {
 			found, m.Role = true, string(row.role)
 		}
 		if !empty {
 			page.Runs = append(page.Runs, RunView{})
-			if err := row.view(&page.Runs[len(page.Runs)-1], p.WorkspaceID, &page.store); err != nil {
-				return Member{}, scanError(err)
+			if err := row.view(&page.Runs[len(page.Runs)-1], ws, &page.store); err != nil {
+				return Member{}, false, scanError(err)
 			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Member{}, fmt.Errorf("list runs: %w", err)
+		return Member{}, false, fmt.Errorf("list runs: %w", err)
 	}
 	if !found {
-		return Member{}, ErrNotFound
+		return Member{}, false, ErrNotFound
 	}
-	return m, nil
+	return m, everyEnvironment, nil
 }
 
-// RunListQuery returns the SQL and arguments RunListForMember runs, so that
-// the load benchmark can EXPLAIN exactly the hub's query. Its rows are the
-// member's role, then the columns of runViewColumns
-// (all NULL in the one row of a member with an empty page), as runViewRow
-// scans them.
-func RunListQuery(p RunListParams) (string, []any) {
+// RunListQuery returns the SQL and arguments of one of RunListForMember's
+// queries, so that the load benchmark can EXPLAIN exactly the hub's query.
+// Its rows are the member's all_environments and role, then the columns of
+// runViewColumns (all NULL in the one row of a member with an empty page),
+// as runViewRow scans them.
+//
+// A page is read in one of two ways. For a member who sees every
+// environment (granted false), the query walks the workspace newest first; for
+// any other member it reads no runs, only the membership. The granted query
+// walks each environment granted to the member newest first
+// (operation_runs_environment_newest) and merges the walks. Filtering one
+// workspace-wide walk by the grants instead would read every run of the
+// workspace to fill the page of a member granted a small environment; and one
+// query holding both ways loses PostgreSQL's cached plan, which made every
+// hub request plan its query again (twice the CPU per page).
+func RunListQuery(p RunListParams, granted bool) (string, []any) {
 	q := query{args: make([]any, 0, 11)}
-	q.sql.Grow(len(hubQueryHead) + len(hubQueryTail) + 512)
-	q.sql.WriteString(hubQueryHead)
 	q.args = append(q.args, p.WorkspaceID, p.Subject) // $1, $2
 	if p.EnvironmentID != nil {
 		q.and("r.managed_environment_id = ")
@@ -128,22 +150,39 @@ func RunListQuery(p RunListParams) (string, []any) {
 		q.arg(p.After.ID)
 		q.sql.WriteString("::bigint)")
 	}
+	filters := q.sql.String()
 	// LIMIT is a literal: with LIMIT $n PostgreSQL would plan every call anew.
-	q.sql.WriteString("\n\t\t\tORDER BY r.created_at DESC, r.id DESC\n\t\t\tLIMIT ")
-	q.sql.WriteString(strconv.Itoa(p.Limit))
-	q.sql.WriteString(hubQueryTail)
-	return q.sql.String(), q.args
+	limit := " LIMIT " + strconv.Itoa(p.Limit)
+	newest := "\n\t\t\tORDER BY r.created_at DESC, r.id DESC" + limit
+	parts := []string{hubQueryEveryEnvironment, filters, newest, hubQueryEnd}
+	if granted {
+		parts = []string{hubQueryGrantedEnvironments, filters, newest, hubQueryGrantedMerged, limit, hubQueryGrantedEnd, newest, hubQueryEnd}
+	}
+	return strings.Join(parts, ""), q.args
 }
 
-// The static parts of the hub query, built once: $1 is the workspace and $2
-// the subject; RunListQuery adds the filters, order and limit in between.
+// The static parts of the hub queries, built once, between which
+// RunListQuery puts the filters, order and limit: $1 is the workspace and $2
+// the subject.
 var (
-	hubQueryHead = `SELECT m.role, page.*
+	hubQueryEveryEnvironment = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
 			SELECT ` + runViewColumns(false) + ` FROM ` + runFrom + `
-			WHERE r.workspace_id = $1 AND ` + memberSeesRun
-	hubQueryTail = `
+			WHERE m.all_environments AND r.workspace_id = $1`
+	hubQueryGrantedEnvironments = `SELECT m.all_environments, m.role, page.*
+		FROM workspace_members m
+		LEFT JOIN LATERAL (
+			SELECT ` + runViewColumns(false) + ` FROM (
+				SELECT granted.* FROM member_environment_grants g CROSS JOIN LATERAL (
+					SELECT ` + runViewRunColumns + ` FROM operation_runs r
+					WHERE r.managed_environment_id = g.managed_environment_id AND r.workspace_id = $1`
+	hubQueryGrantedMerged = `) granted
+				WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
+				ORDER BY granted.created_at DESC, granted.id DESC`
+	hubQueryGrantedEnd = `
+			) r LEFT JOIN managed_environments e ON e.id = r.managed_environment_id`
+	hubQueryEnd = `
 		) page ON true
 		WHERE m.workspace_id = $1 AND m.subject = $2`
 )

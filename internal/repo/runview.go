@@ -27,14 +27,18 @@ type RunView struct {
 // their stored text copies (migration 00003), which cost PostgreSQL no jsonb
 // serialization per read.
 func runViewColumns(diagnostics bool) string {
-	cols := `r.id, r.managed_environment_id, e.name, r.type, r.status, r.outcome,
-		r.summary_counts_text, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
-		r.reconciliation_text`
+	cols := runViewRunColumns + `, e.name`
 	if diagnostics {
 		cols += `, r.context, r.failures`
 	}
 	return cols
 }
+
+// runViewRunColumns are the columns of runViewColumns read from operation_runs
+// r, without diagnostics.
+const runViewRunColumns = `r.id, r.managed_environment_id, r.type, r.status, r.outcome,
+		r.summary_counts_text, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
+		r.reconciliation_text`
 
 // runViewRow receives one row of a run read for a member: the member's role,
 // then runViewColumns. Text stays in pgx's read buffer and nullable columns
@@ -59,9 +63,9 @@ type runViewRow struct {
 
 // dest is the scan destinations of the role and runViewColumns(diagnostics).
 func (r *runViewRow) dest(diagnostics bool) []any {
-	dest := []any{&r.role, &r.id, &r.environmentID, &r.environmentName,
+	dest := []any{&r.role, &r.id, &r.environmentID,
 		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
-		&r.heartbeatAt, &r.completedAt, &r.reconciliation}
+		&r.heartbeatAt, &r.completedAt, &r.reconciliation, &r.environmentName}
 	if diagnostics {
 		dest = append(dest, &r.context, &r.failures)
 	}
