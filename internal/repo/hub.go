@@ -163,7 +163,10 @@ func RunListQuery(p RunListParams, granted bool) (string, []any) {
 
 // The static parts of the hub queries, built once, between which
 // RunListQuery puts the filters, order and limit: $1 is the workspace and $2
-// the subject.
+// the subject. A granted environment's runs are all of the member's
+// workspace (both foreign keys are composite, (workspace_id, environment)),
+// so the granted walk needs no workspace condition; without one, no plan
+// can walk the whole workspace instead of the environment.
 var (
 	hubQueryEveryEnvironment = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
@@ -176,7 +179,7 @@ var (
 			SELECT ` + runViewColumns(false) + ` FROM (
 				SELECT granted.* FROM member_environment_grants g CROSS JOIN LATERAL (
 					SELECT ` + runViewRunColumns + ` FROM operation_runs r
-					WHERE r.managed_environment_id = g.managed_environment_id AND r.workspace_id = $1`
+					WHERE r.managed_environment_id = g.managed_environment_id`
 	hubQueryGrantedMerged = `) granted
 				WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
 				ORDER BY granted.created_at DESC, granted.id DESC`
