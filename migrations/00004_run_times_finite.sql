@@ -5,17 +5,24 @@
 -- of every run behind it. Refused at write time instead, where the job that
 -- writes it sees the error.
 --
--- Adding the CHECK scans the table under an exclusive lock: instant on
--- today's tables; on a very large one, add it NOT VALID and VALIDATE it in a
--- separate step, which lets reads and writes go on.
+-- Outside a transaction, so that the table is locked only briefly: the CHECK
+-- is added NOT VALID (new writes are checked at once), then validated with a
+-- lock that lets reads and writes go on. If validation finds old rows with an
+-- infinite time, the migration stops with PostgreSQL's "is violated by some
+-- row"; find them with
+--   SELECT id FROM operation_runs WHERE NOT (isfinite(created_at) AND ...)
+-- fix them, and run it again (every step can be repeated).
 
+-- +goose NO TRANSACTION
 -- +goose Up
+ALTER TABLE operation_runs DROP CONSTRAINT IF EXISTS operation_runs_times_finite;
 ALTER TABLE operation_runs
     ADD CONSTRAINT operation_runs_times_finite CHECK (
         isfinite(created_at) AND isfinite(updated_at)
         AND (started_at IS NULL OR isfinite(started_at))
         AND (last_heartbeat_at IS NULL OR isfinite(last_heartbeat_at))
-        AND (completed_at IS NULL OR isfinite(completed_at)));
+        AND (completed_at IS NULL OR isfinite(completed_at))) NOT VALID;
+ALTER TABLE operation_runs VALIDATE CONSTRAINT operation_runs_times_finite;
 
 -- +goose Down
-ALTER TABLE operation_runs DROP CONSTRAINT operation_runs_times_finite;
+ALTER TABLE operation_runs DROP CONSTRAINT IF EXISTS operation_runs_times_finite;

@@ -9,9 +9,15 @@
 -- The type filter matches a family with all its aliases through one index
 -- key. A test keeps it equal to the Go map; changing an alias means a new
 -- migration that replaces the function and rebuilds the index.
+--
+-- The indexes are built CONCURRENTLY, outside a transaction, so that jobs
+-- keep writing runs meanwhile. A build that failed leaves an invalid index
+-- behind; each is dropped first, so the migration can simply be run again.
+
+-- +goose NO TRANSACTION
 
 -- +goose Up
-CREATE FUNCTION run_family(run_type text) RETURNS text
+CREATE OR REPLACE FUNCTION run_family(run_type text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN CASE run_type
         WHEN 'inventory_sync' THEN 'inventory.sync'
@@ -23,21 +29,24 @@ CREATE FUNCTION run_family(run_type text) RETURNS text
         ELSE run_type
     END;
 
-CREATE INDEX operation_runs_workspace_family_newest
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_family_newest;
+CREATE INDEX CONCURRENTLY operation_runs_workspace_family_newest
     ON operation_runs (workspace_id, run_family(type), created_at DESC, id DESC);
 
-CREATE INDEX operation_runs_environment_newest
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_environment_newest;
+CREATE INDEX CONCURRENTLY operation_runs_environment_newest
     ON operation_runs (managed_environment_id, created_at DESC, id DESC)
     WHERE managed_environment_id IS NOT NULL;
 
 -- Succeeded runs are most runs and pending ones are open (operation_runs_open
 -- serves them): left out, they cost this index neither space nor writes.
-CREATE INDEX operation_runs_workspace_outcome_newest
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_outcome_newest;
+CREATE INDEX CONCURRENTLY operation_runs_workspace_outcome_newest
     ON operation_runs (workspace_id, outcome, created_at DESC, id DESC)
     WHERE outcome NOT IN ('succeeded', 'pending');
 
 -- +goose Down
-DROP INDEX operation_runs_workspace_outcome_newest;
-DROP INDEX operation_runs_environment_newest;
-DROP INDEX operation_runs_workspace_family_newest;
-DROP FUNCTION run_family(text);
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_outcome_newest;
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_environment_newest;
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_family_newest;
+DROP FUNCTION IF EXISTS run_family(text);

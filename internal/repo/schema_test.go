@@ -30,8 +30,8 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	}
 	require.Zero(t, countTables(t, pool), "down leaves no table behind")
 	var fns int
-	require.NoError(t, pool.QueryRow(ctx, `select count(*) from pg_proc where proname = 'operation_runs_touch_updated_at'`).Scan(&fns))
-	require.Zero(t, fns, "down drops the trigger function")
+	require.NoError(t, pool.QueryRow(ctx, `select count(*) from pg_proc where proname in ('operation_runs_touch_updated_at', 'run_family')`).Scan(&fns))
+	require.Zero(t, fns, "down drops the functions")
 
 	again, err := m.Up(ctx)
 	require.NoError(t, err)
@@ -39,6 +39,43 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	pending, err := m.Pending(ctx)
 	require.NoError(t, err)
 	require.False(t, pending)
+}
+
+// Migration 00004 meets a database that already holds an infinite time: it
+// stops with PostgreSQL's own message, already refuses new infinite writes,
+// and once the row is fixed, simply running up again finishes the job.
+func TestFiniteTimesMigrationOnOldBadRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewEmpty(t)
+	m, err := repo.NewMigrator(pool)
+	require.NoError(t, err)
+	defer m.Close()
+	_, err = m.Up(ctx)
+	require.NoError(t, err)
+	for _, want := range []int64{5, 4} {
+		version, err := m.Down(ctx)
+		require.NoError(t, err)
+		require.Equal(t, want, version)
+	}
+	var ws, bad int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, created_at)
+		values ($1, 'inventory.sync', '-infinity') returning id`, ws).Scan(&bad))
+
+	_, err = m.Up(ctx)
+	require.ErrorContains(t, err, `check constraint "operation_runs_times_finite" of relation "operation_runs" is violated by some row`)
+	_, err = pool.Exec(ctx, `insert into operation_runs (workspace_id, type, started_at) values ($1, 'inventory.sync', 'infinity')`, ws)
+	require.ErrorContains(t, err, "operation_runs_times_finite", "new writes are checked before the old rows are fixed")
+
+	_, err = pool.Exec(ctx, `update operation_runs set created_at = now() where id = $1`, bad)
+	require.NoError(t, err)
+	applied, err := m.Up(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []int64{4, 5}, applied)
+	var valid bool
+	require.NoError(t, pool.QueryRow(ctx, `select convalidated from pg_constraint where conname = 'operation_runs_times_finite'`).Scan(&valid))
+	require.True(t, valid)
 }
 
 func countTables(t *testing.T, db repo.DBTX) int {
