@@ -4,19 +4,27 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/repo"
 )
 
-func TestMigrationsUpDownUp(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
+// emptyMigrator returns a migrator over a database with no schema yet.
+func emptyMigrator(t *testing.T) (*repo.Migrator, *pgxpool.Pool) {
+	t.Helper()
 	pool, _ := dbtest.NewEmpty(t)
 	m, err := repo.NewMigrator(pool)
 	require.NoError(t, err)
-	defer m.Close()
+	t.Cleanup(func() { m.Close() })
+	return m, pool
+}
+
+func TestMigrationsUpDownUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, pool := emptyMigrator(t)
 
 	applied, err := m.Up(ctx)
 	require.NoError(t, err)
@@ -47,11 +55,8 @@ func TestMigrationsUpDownUp(t *testing.T) {
 func TestFiniteTimesMigrationOnOldBadRows(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, _ := dbtest.NewEmpty(t)
-	m, err := repo.NewMigrator(pool)
-	require.NoError(t, err)
-	defer m.Close()
-	_, err = m.Up(ctx)
+	m, pool := emptyMigrator(t)
+	_, err := m.Up(ctx)
 	require.NoError(t, err)
 	for _, want := range []int64{5, 4} {
 		version, err := m.Down(ctx)
