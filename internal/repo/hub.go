@@ -156,7 +156,13 @@ func RunListQuery(p RunListParams, granted bool) (string, []any) {
 	newest := "\n\t\t\tORDER BY r.created_at DESC, r.id DESC" + limit
 	parts := []string{hubQueryEveryEnvironment, filters, newest, hubQueryEnd}
 	if granted {
-		parts = []string{hubQueryGrantedEnvironments, filters, newest, hubQueryGrantedMerged, limit, hubQueryGrantedEnd, newest, hubQueryEnd}
+		walk := hubQueryGrantedEnvironments
+		if p.Family != "" || p.Outcome != "" {
+			// Their indexes lead with the workspace: with it, a walk may take
+			// one of them when the filter is rarer than the environment.
+			walk += " AND r.workspace_id = $1"
+		}
+		parts = []string{walk, filters, newest, hubQueryGrantedMerged, limit, hubQueryGrantedEnd, newest, hubQueryEnd}
 	}
 	return strings.Join(parts, ""), q.args
 }
