@@ -172,7 +172,8 @@ func RunListQuery(p RunListParams, granted bool) (string, []any) {
 // the subject. A granted environment's runs are all of the member's
 // workspace (both foreign keys are composite, (workspace_id, environment)),
 // so the granted walk needs no workspace condition; without one, no plan
-// can walk the whole workspace instead of the environment.
+// can walk the whole workspace instead of the environment (RunListQuery adds
+// it only for the filters whose indexes lead with the workspace).
 var (
 	hubQueryEveryEnvironment = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
