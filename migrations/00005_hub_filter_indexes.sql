@@ -45,7 +45,24 @@ CREATE INDEX CONCURRENTLY operation_runs_workspace_outcome_newest
     ON operation_runs (workspace_id, outcome, created_at DESC, id DESC)
     WHERE outcome NOT IN ('succeeded', 'pending');
 
+-- Open runs of one workspace, and of one environment, in the hub's order, for
+-- the status=queued|running and stale=true filters: operation_runs_open is
+-- ordered by id for the sweep and spans every workspace, so a busy
+-- workspace's backlog slowed the others' pages. Open runs are few, so these
+-- stay small.
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_open_newest;
+CREATE INDEX CONCURRENTLY operation_runs_workspace_open_newest
+    ON operation_runs (workspace_id, created_at DESC, id DESC)
+    WHERE status <> 'completed';
+
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_environment_open_newest;
+CREATE INDEX CONCURRENTLY operation_runs_environment_open_newest
+    ON operation_runs (managed_environment_id, created_at DESC, id DESC)
+    WHERE status <> 'completed' AND managed_environment_id IS NOT NULL;
+
 -- +goose Down
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_environment_open_newest;
+DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_open_newest;
 DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_outcome_newest;
 DROP INDEX CONCURRENTLY IF EXISTS operation_runs_environment_newest;
 DROP INDEX CONCURRENTLY IF EXISTS operation_runs_workspace_family_newest;

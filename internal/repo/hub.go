@@ -157,7 +157,8 @@ func RunListQuery(p RunListParams, granted bool) (string, []any) {
 	parts := []string{hubQueryEveryEnvironment, filters, newest, hubQueryEnd}
 	if granted {
 		walk := hubQueryGrantedEnvironments
-		if p.Family != "" || p.Outcome != "" {
+		openOnly := p.Status == "queued" || p.Status == "running" || (p.Stale != nil && *p.Stale)
+		if p.Family != "" || p.Outcome != "" || openOnly {
 			// Their indexes lead with the workspace: with it, a walk may take
 			// one of them when the filter is rarer than the environment.
 			walk += " AND r.workspace_id = $1"
