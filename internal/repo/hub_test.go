@@ -19,9 +19,8 @@ func TestRunPageReusedAcrossReads(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws, env int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
-	require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, 'Tenant A') returning id`, ws).Scan(&env))
+	ws := newWorkspace(t, pool, "w")
+	env := newEnvironment(t, pool, ws, "Tenant A")
 	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role) values ($1, 'owner', 'owner')`, ws)
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `insert into operation_runs (workspace_id, managed_environment_id, type, status, outcome,
@@ -68,10 +67,9 @@ func TestHubSelectiveFiltersReadOnlyMatchingRuns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws, big, small int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
-	require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, 'Big') returning id`, ws).Scan(&big))
-	require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, 'Small') returning id`, ws).Scan(&small))
+	ws := newWorkspace(t, pool, "w")
+	big := newEnvironment(t, pool, ws, "Big")
+	small := newEnvironment(t, pool, ws, "Small")
 	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role, all_environments)
 		values ($1, 'owner', 'owner', true), ($1, 'scoped', 'readonly', false)`, ws)
 	require.NoError(t, err)
@@ -94,8 +92,7 @@ func TestHubSelectiveFiltersReadOnlyMatchingRuns(t *testing.T) {
 	_, err = pool.Exec(ctx, `insert into operation_runs (workspace_id, managed_environment_id, type, status, started_at, created_at)
 		values ($1, $2, 'inventory.sync', 'running', now() - interval '300 days', now() - interval '300 days')`, ws, small)
 	require.NoError(t, err)
-	var busy int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('busy', 'Busy') returning id`).Scan(&busy))
+	busy := newWorkspace(t, pool, "busy")
 	_, err = pool.Exec(ctx, `insert into operation_runs (workspace_id, type, status, created_at)
 		select $1, 'inventory.sync', 'queued', now() from generate_series(1, 5000)`, busy)
 	require.NoError(t, err)
@@ -159,12 +156,10 @@ func TestHubPagesOfGrantedEnvironmentsMergeInOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	ws := newWorkspace(t, pool, "w")
 	envs := make([]int64, 3)
 	for i := range envs {
-		require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, $2) returning id`,
-			ws, "env "+itoa(int64(i))).Scan(&envs[i]))
+		envs[i] = newEnvironment(t, pool, ws, "env "+itoa(int64(i)))
 	}
 	granted := map[int64]bool{envs[0]: true, envs[2]: true}
 	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role, all_environments)

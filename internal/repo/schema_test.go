@@ -63,8 +63,8 @@ func TestFiniteTimesMigrationOnOldBadRows(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want, version)
 	}
-	var ws, bad int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	var bad int64
+	ws := newWorkspace(t, pool, "w")
 	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, created_at)
 		values ($1, 'inventory.sync', '-infinity') returning id`, ws).Scan(&bad))
 
@@ -96,8 +96,7 @@ func TestRunConstraintsRejectUnknownValues(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	ws := newWorkspace(t, pool, "w")
 
 	cases := map[string]string{
 		"unknown status":         `insert into operation_runs (workspace_id, type, status) values ($1, 'inventory.sync', 'done')`,
@@ -123,8 +122,8 @@ func TestRunTimesMustBeFinite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws, run int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	var run int64
+	ws := newWorkspace(t, pool, "w")
 	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, started_at)
 		values ($1, 'inventory.sync', 'running', now()) returning id`, ws).Scan(&run))
 	for _, column := range []string{"created_at", "started_at", "last_heartbeat_at", "completed_at"} {
@@ -143,10 +142,9 @@ func TestRunEnvironmentMustBelongToWorkspace(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws1, ws2, env2 int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('a', 'A') returning id`).Scan(&ws1))
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('b', 'B') returning id`).Scan(&ws2))
-	require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, 'e') returning id`, ws2).Scan(&env2))
+	ws1 := newWorkspace(t, pool, "a")
+	ws2 := newWorkspace(t, pool, "b")
+	env2 := newEnvironment(t, pool, ws2, "e")
 	_, err := pool.Exec(ctx, `insert into operation_runs (workspace_id, managed_environment_id, type) values ($1, $2, 'inventory.sync')`, ws1, env2)
 	require.ErrorContains(t, err, "foreign key")
 }
@@ -155,8 +153,8 @@ func TestUpdatedAtMovesOnEveryUpdate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws, run int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	var run int64
+	ws := newWorkspace(t, pool, "w")
 	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type) values ($1, 'inventory.sync') returning id`, ws).Scan(&run))
 
 	// Several updates inside one transaction share now(); updated_at must still move.
@@ -184,8 +182,8 @@ func TestRunViewTextCopiesFollowEveryWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
-	var ws, run int64
-	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&ws))
+	var run int64
+	ws := newWorkspace(t, pool, "w")
 	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role) values ($1, 'owner', 'owner')`, ws)
 	require.NoError(t, err)
 	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, summary_counts)

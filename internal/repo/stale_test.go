@@ -27,8 +27,8 @@ func seedStale(t *testing.T, db repo.DBTX, now time.Time) staleFixture {
 	t.Helper()
 	ctx := context.Background()
 	var f staleFixture
-	require.NoError(t, db.QueryRow(ctx, `insert into workspaces (slug, name) values ('w', 'W') returning id`).Scan(&f.ws))
-	require.NoError(t, db.QueryRow(ctx, `insert into workspaces (slug, name) values ('o', 'O') returning id`).Scan(&f.otherWS))
+	f.ws = newWorkspace(t, db, "w")
+	f.otherWS = newWorkspace(t, db, "o")
 	insert := func(ws int64, typ, status string, created, started, heartbeat *time.Time) int64 {
 		var id int64
 		require.NoError(t, db.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, created_at, started_at, last_heartbeat_at)
