@@ -46,14 +46,11 @@ func TestRunFinalizeWritesDecisionInOneStatement(t *testing.T) {
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx)
-	var before, after int64
-	countUpdates := `SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'operation_runs'`
-	require.NoError(t, tx.QueryRow(ctx, countUpdates).Scan(&before))
+	before := prooftest.RunUpdates(t, tx)
 	res, err := repo.RunFinalize(ctx, tx, finalizeParams(run, "partially_succeeded", now))
 	require.NoError(t, err)
 	require.Equal(t, repo.FinalizeWritten, res.Status)
-	require.NoError(t, tx.QueryRow(ctx, countUpdates).Scan(&after))
-	require.Equal(t, int64(1), after-before, "status, outcome, times, counts and reconciliation in one UPDATE")
+	require.Equal(t, int64(1), prooftest.RunUpdates(t, tx)-before, "status, outcome, times, counts and reconciliation in one UPDATE")
 	require.NoError(t, tx.Commit(ctx))
 	got := prooftest.Get(t, pool, w.WS, run.ID)
 	require.Equal(t, "completed", got.Status)

@@ -163,6 +163,16 @@ func BackupItems(t testing.TB, db repo.DBTX, set int64, status, assignments stri
 		set, status, assignments, n)
 }
 
+// RunUpdates counts the row updates of operation_runs made so far in tx's
+// transaction, so a test can tell how many UPDATEs a write took.
+func RunUpdates(t testing.TB, tx repo.DBTX) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, tx.QueryRow(context.Background(),
+		`SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'operation_runs'`).Scan(&n))
+	return n
+}
+
 func id(t testing.TB, db repo.DBTX, sql string, args ...any) int64 {
 	t.Helper()
 	var v int64
