@@ -49,13 +49,12 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPa
 	page.store.reset()
 	clear(page.Runs)
 	page.Runs = page.Runs[:0]
-	sql, args := RunListQuery(p, false)
-	m, everyEnvironment, err := readRunPage(ctx, db, sql, args, p.WorkspaceID, page)
+	filters, args := hubFilters(p)
+	m, everyEnvironment, err := readRunPage(ctx, db, hubSQL(p, filters, false), args, p.WorkspaceID, page)
 	if err != nil || everyEnvironment {
 		return m, err
 	}
-	sql, args = RunListQuery(p, true)
-	m, _, err = readRunPage(ctx, db, sql, args, p.WorkspaceID, page)
+	m, _, err = readRunPage(ctx, db, hubSQL(p, filters, true), args, p.WorkspaceID, page)
 	return m, err
 }
 
@@ -116,6 +115,13 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 // query holding both ways loses PostgreSQL's cached plan, which made every
 // hub request plan its query again (twice the CPU per page).
 func RunListQuery(p RunListParams, granted bool) (string, []any) {
+	filters, args := hubFilters(p)
+	return hubSQL(p, filters, granted), args
+}
+
+// hubFilters returns the WHERE conditions of p's filters, shared by both hub
+// queries, and the arguments of both.
+func hubFilters(p RunListParams) (string, []any) {
 	q := query{args: make([]any, 0, 11)}
 	q.args = append(q.args, p.WorkspaceID, p.Subject) // $1, $2
 	if p.EnvironmentID != nil {
@@ -150,7 +156,11 @@ func RunListQuery(p RunListParams, granted bool) (string, []any) {
 		q.arg(p.After.ID)
 		q.sql.WriteString("::bigint)")
 	}
-	filters := q.sql.String()
+	return q.sql.String(), q.args
+}
+
+// hubSQL puts filters into one of the hub queries.
+func hubSQL(p RunListParams, filters string, granted bool) string {
 	// LIMIT is a literal: with LIMIT $n PostgreSQL would plan every call anew.
 	limit := " LIMIT " + strconv.Itoa(p.Limit)
 	newest := "\n\t\t\tORDER BY r.created_at DESC, r.id DESC" + limit
@@ -165,7 +175,7 @@ func RunListQuery(p RunListParams, granted bool) (string, []any) {
 		}
 		parts = []string{walk, filters, newest, hubQueryGrantedMerged, limit, hubQueryGrantedEnd, newest, hubQueryEnd}
 	}
-	return strings.Join(parts, ""), q.args
+	return strings.Join(parts, "")
 }
 
 // The static parts of the hub queries, built once, between which
