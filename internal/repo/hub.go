@@ -66,11 +66,10 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 	}
 	defer rows.Close()
 	var (
-		m                Member
-		found            bool
-		everyEnvironment bool
-		row              runViewRow
-		dest             = append([]any{&everyEnvironment}, row.dest(false)...)
+		m     Member
+		found bool
+		row   runViewRow
+		dest  = row.hubDest()
 	)
 	for rows.Next() {
 		empty := rows.RawValues()[2] == nil // r.id: NULL in the one row of a member with an empty page
@@ -96,7 +95,7 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 	if !found {
 		return Member{}, false, ErrNotFound
 	}
-	return m, everyEnvironment, nil
+	return m, row.everyEnvironment, nil
 }
 
 // RunListQuery returns the SQL and arguments of one of RunListForMember's
@@ -159,23 +158,41 @@ func hubFilters(p RunListParams) (string, []any) {
 	return q.sql.String(), q.args
 }
 
-// hubSQL puts filters into one of the hub queries.
+// hubSQL puts filters into one of the hub queries, in one allocation.
 func hubSQL(p RunListParams, filters string, granted bool) string {
 	// LIMIT is a literal: with LIMIT $n PostgreSQL would plan every call anew.
-	limit := " LIMIT " + strconv.Itoa(p.Limit)
-	newest := "\n\t\t\tORDER BY r.created_at DESC, r.id DESC" + limit
-	parts := []string{hubQueryEveryEnvironment, filters, newest, hubQueryEnd}
-	if granted {
-		walk := hubQueryGrantedEnvironments
-		openOnly := p.Status == "queued" || p.Status == "running" || (p.Stale != nil && *p.Stale)
-		if p.Family != "" || p.Outcome != "" || openOnly {
-			// Their indexes lead with the workspace: with it, a walk may take
-			// one of them when the filter is rarer than the environment.
-			walk += " AND r.workspace_id = $1"
-		}
-		parts = []string{walk, filters, newest, hubQueryGrantedMerged, limit, hubQueryGrantedEnd, newest, hubQueryEnd}
+	limit := strconv.Itoa(p.Limit)
+	var b strings.Builder
+	if !granted {
+		b.Grow(len(hubQueryEveryEnvironment) + len(filters) + len(hubQueryEnd) + 64)
+		b.WriteString(hubQueryEveryEnvironment)
+		b.WriteString(filters)
+		writeNewest(&b, limit)
+		b.WriteString(hubQueryEnd)
+		return b.String()
 	}
-	return strings.Join(parts, "")
+	b.Grow(len(hubQueryGrantedEnvironments) + 2*len(filters) + 512)
+	b.WriteString(hubQueryGrantedEnvironments)
+	if p.Family != "" || p.Outcome != "" || p.Status == "queued" || p.Status == "running" || (p.Stale != nil && *p.Stale) {
+		// Their indexes lead with the workspace: with it, a walk may take one
+		// of them when the filter is rarer than the environment.
+		b.WriteString(" AND r.workspace_id = $1")
+	}
+	b.WriteString(filters)
+	writeNewest(&b, limit)
+	b.WriteString(hubQueryGrantedMerged)
+	b.WriteString(" LIMIT ")
+	b.WriteString(limit)
+	b.WriteString(hubQueryGrantedEnd)
+	writeNewest(&b, limit)
+	b.WriteString(hubQueryEnd)
+	return b.String()
+}
+
+// writeNewest writes the hub's order and page size.
+func writeNewest(b *strings.Builder, limit string) {
+	b.WriteString("\n\t\t\tORDER BY r.created_at DESC, r.id DESC LIMIT ")
+	b.WriteString(limit)
 }
 
 // The static parts of the hub queries, built once, between which

@@ -59,13 +59,21 @@ type runViewRow struct {
 	reconciliation  pgtype.DriverBytes
 	// With diagnostics only:
 	context, failures pgtype.DriverBytes
+	// The hub's queries only: the member's all_environments, before the role.
+	everyEnvironment bool
+}
+
+// hubDest is the scan destinations of a hub query's rows: all_environments,
+// the role and runViewColumns(false).
+func (r *runViewRow) hubDest() []any {
+	return []any{&r.everyEnvironment, &r.role, &r.id, &r.environmentID,
+		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
+		&r.heartbeatAt, &r.completedAt, &r.reconciliation, &r.environmentName}
 }
 
 // dest is the scan destinations of the role and runViewColumns(diagnostics).
 func (r *runViewRow) dest(diagnostics bool) []any {
-	dest := []any{&r.role, &r.id, &r.environmentID,
-		&r.typ, &r.status, &r.outcome, &r.summaryCounts, &r.createdAt, &r.startedAt,
-		&r.heartbeatAt, &r.completedAt, &r.reconciliation, &r.environmentName}
+	dest := r.hubDest()[1:]
 	if diagnostics {
 		dest = append(dest, &r.context, &r.failures)
 	}
