@@ -180,7 +180,8 @@ func TestHubPagesOfGrantedEnvironmentsMergeInOrder(t *testing.T) {
 
 	walk := func(p repo.RunListParams) []int64 {
 		var ids []int64
-		for {
+		for pages := 1; ; pages++ {
+			require.LessOrEqual(t, pages, 120, "the pages never end: the cursor does not advance")
 			var page repo.RunPage
 			_, err := repo.RunListForMember(ctx, pool, p, &page)
 			require.NoError(t, err)
