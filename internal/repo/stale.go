@@ -8,29 +8,30 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// StaleThresholds is the staleness rule in the shape SQL needs: per stored
-// type string (canonical and aliases) a running threshold, a default for
-// every other type, and the queued threshold.
+// StaleThresholds is the staleness rule in the shape SQL needs: per canonical
+// family a running threshold (a run's family is run_family of its type, so
+// aliases share it), a default for every other family, and the queued
+// threshold.
 type StaleThresholds struct {
-	Queued         time.Duration
-	RunningTypes   []string
-	RunningAfter   []time.Duration
-	RunningDefault time.Duration
+	Queued          time.Duration
+	RunningFamilies []string
+	RunningAfter    []time.Duration
+	RunningDefault  time.Duration
 }
 
 // staleCondition is true for an open run r that is stale at $now. It takes
-// five parameters starting at $n: now, queued, types, afters, default.
+// five parameters starting at $n: now, queued, families, afters, default.
 func staleCondition(n int) string {
 	return fmt.Sprintf(`(
 		(r.status = 'queued' AND r.created_at < $%[1]d::timestamptz - $%[2]d::interval)
 		OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
 			$%[1]d::timestamptz - coalesce(
-				(SELECT t.after FROM unnest($%[3]d::text[], $%[4]d::interval[]) AS t(type, after) WHERE t.type = r.type),
+				(SELECT t.after FROM unnest($%[3]d::text[], $%[4]d::interval[]) AS t(family, after) WHERE t.family = run_family(r.type)),
 				$%[5]d::interval)))`, n, n+1, n+2, n+3, n+4)
 }
 
 func (s StaleThresholds) args(now time.Time) []any {
-	return []any{now, s.Queued, s.RunningTypes, s.RunningAfter, s.RunningDefault}
+	return []any{now, s.Queued, s.RunningFamilies, s.RunningAfter, s.RunningDefault}
 }
 
 // RunClaimStaleParams selects one batch of stale runs to claim.

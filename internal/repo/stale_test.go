@@ -12,10 +12,10 @@ import (
 )
 
 var thresholds = repo.StaleThresholds{
-	Queued:         15 * time.Minute,
-	RunningTypes:   []string{"inventory.sync", "inventory_sync", "backup.schedule.execute"},
-	RunningAfter:   []time.Duration{30 * time.Minute, 30 * time.Minute, 60 * time.Minute},
-	RunningDefault: 60 * time.Minute,
+	Queued:          15 * time.Minute,
+	RunningFamilies: []string{"inventory.sync", "backup.schedule.execute"},
+	RunningAfter:    []time.Duration{30 * time.Minute, 60 * time.Minute},
+	RunningDefault:  60 * time.Minute,
 }
 
 type staleFixture struct {
