@@ -42,12 +42,7 @@ const notReconciledName = string(DecisionNotReconciled)
 func Families() []FamilyInfo {
 	out := make([]FamilyInfo, 0, len(knownFamilies))
 	for _, k := range knownFamilies {
-		info := FamilyInfo{Family: k.family, Name: k.name, Aliases: []string{}, Rules: slices.Clone(k.rules)}
-		for _, t := range TypesOf(k.family) {
-			if t != k.family {
-				info.Aliases = append(info.Aliases, t)
-			}
-		}
+		info := FamilyInfo{Family: k.family, Name: k.name, Aliases: append([]string{}, AliasesOf(k.family)...), Rules: slices.Clone(k.rules)}
 		if r, ok := registry[k.family]; ok {
 			info.Supported, info.Adapter = true, r.adapter.Version()
 		}

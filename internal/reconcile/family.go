@@ -36,17 +36,16 @@ func Canonical(runType string) string {
 	return runType
 }
 
-// TypesOf returns the canonical type and all its aliases, sorted, for queries
-// that must match stored type strings.
-func TypesOf(canonical string) []string {
-	types := []string{canonical}
+// AliasesOf returns the aliases of a canonical family, sorted.
+func AliasesOf(canonical string) []string {
+	var out []string
 	for alias, c := range aliases {
 		if c == canonical {
-			types = append(types, alias)
+			out = append(out, alias)
 		}
 	}
-	sort.Strings(types)
-	return types
+	sort.Strings(out)
+	return out
 }
 
 // Staleness holds the thresholds after which an open run is stale.

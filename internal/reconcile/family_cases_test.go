@@ -115,10 +115,7 @@ func runFamily(t *testing.T, family string, cases []familyCase) {
 		})
 	}
 
-	for _, alias := range reconcile.TypesOf(family) {
-		if alias == family {
-			continue
-		}
+	for _, alias := range reconcile.AliasesOf(family) {
 		t.Run("alias "+alias, func(t *testing.T) {
 			t.Parallel()
 			aliased := make([]repo.Run, len(cases))

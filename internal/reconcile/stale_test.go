@@ -33,7 +33,7 @@ func TestStaleInGoAndSQLAgree(t *testing.T) {
 	}
 	types := []string{"policy.sync", "restore.execute"}
 	for _, f := range []string{reconcile.FamilyInventorySync, reconcile.FamilyBaselineCapture, reconcile.FamilyBackupScheduleExecute} {
-		types = append(types, reconcile.TypesOf(f)...)
+		types = append(append(types, f), reconcile.AliasesOf(f)...)
 	}
 	for _, typ := range types {
 		after := staleness.RunningAfter(typ)
