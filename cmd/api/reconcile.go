@@ -56,7 +56,7 @@ func printSummary(w io.Writer, res sweep.Result, dryRun bool) {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b sweep.Key) int {
-		return cmp.Or(strings.Compare(a.Family, b.Family), strings.Compare(string(a.Decision), string(b.Decision)),
+		return cmp.Or(strings.Compare(string(a.Family), string(b.Family)), strings.Compare(string(a.Decision), string(b.Decision)),
 			strings.Compare(string(a.Outcome), string(b.Outcome)))
 	})
 	verb := "finalized"

@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -21,11 +21,11 @@ func explainHub(ctx context.Context, pool *pgxpool.Pool, d dataset, out io.Write
 		ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`, d.workspace, (d.lastRun-d.firstRun)/2).Scan(&middle.CreatedAt, &middle.ID); err != nil {
 		return err
 	}
-	base := repo.RunListParams{WorkspaceID: d.workspace, Subject: d.subject, Limit: 51, Now: time.Now(), Thresholds: reconcile.DefaultStaleness().Thresholds()}
+	base := repo.RunListParams{WorkspaceID: d.workspace, Subject: d.subject, Limit: 51, Now: time.Now(), Thresholds: repo.ThresholdsOf(domain.DefaultStaleness())}
 	later := base
 	later.After = &middle
 	filtered := base
-	filtered.Status, filtered.Family = "completed", reconcile.FamilyInventorySync
+	filtered.Status, filtered.Family = "completed", domain.FamilyInventorySync
 	for _, c := range []struct {
 		name string
 		p    repo.RunListParams

@@ -11,7 +11,7 @@ import (
 
 	"github.com/caarlos0/env/v11"
 
-	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/sweep"
 )
 
@@ -32,7 +32,7 @@ type Config struct {
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info"`
 
 	// Staleness is derived from STALE_QUEUED_AFTER and STALE_RUNNING_AFTER.
-	Staleness reconcile.Staleness `env:"-"`
+	Staleness domain.Staleness `env:"-"`
 }
 
 // minSecretLen keeps dev-grade secrets out of HS256 signing.
@@ -58,9 +58,9 @@ func (c *Config) validate() error {
 	if c.StaleQueuedAfter <= 0 {
 		return errors.New("STALE_QUEUED_AFTER: must be a positive Go duration")
 	}
-	base := reconcile.DefaultStaleness()
+	base := domain.DefaultStaleness()
 	base.Queued = c.StaleQueuedAfter
-	staleness, err := reconcile.ParseRunningThresholds(c.StaleRunningAfter, base)
+	staleness, err := domain.ParseRunningThresholds(c.StaleRunningAfter, base)
 	if err != nil {
 		return fmt.Errorf("STALE_RUNNING_AFTER: %v (want e.g. \"60m\" or \"60m,inventory.sync=30m\")", err)
 	}

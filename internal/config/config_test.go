@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/stretchr/testify/require"
 )
 
@@ -16,7 +17,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, time.Minute, cfg.SweepInterval)
 	require.Equal(t, 1000, cfg.SweepBatchSize)
 	require.Equal(t, 15*time.Minute, cfg.Staleness.Queued)
-	require.Equal(t, 30*time.Minute, cfg.Staleness.RunningAfter("inventory_sync"))
+	require.Equal(t, 30*time.Minute, cfg.Staleness.RunningAfter(domain.Canonical("inventory_sync")))
 	require.Equal(t, 30*time.Minute, cfg.Staleness.RunningAfter("baseline.capture"))
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("backup.schedule.run"))
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("policy.sync"))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/demo"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 )
@@ -139,23 +140,23 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 		rows, err := pool.Query(ctx, `SELECT type, status, created_at, started_at, last_heartbeat_at
 			FROM operation_runs WHERE workspace_id = $1`, ws)
 		require.NoError(t, err)
-		got := map[string]map[string]int{}
-		aliased := map[string]bool{}
-		staleness := reconcile.DefaultStaleness()
+		got := map[domain.Family]map[string]int{}
+		aliased := map[domain.Family]bool{}
+		staleness := domain.DefaultStaleness()
 		for rows.Next() {
 			var typ, status string
 			var created time.Time
 			var started, heartbeat *time.Time
 			require.NoError(t, rows.Scan(&typ, &status, &created, &started, &heartbeat))
-			family := reconcile.Canonical(typ)
-			if family != typ {
+			family := domain.Canonical(typ)
+			if string(family) != typ {
 				aliased[family] = true
 			}
 			state := "fresh"
 			switch {
-			case status == reconcile.StatusCompleted:
+			case domain.Status(status) == domain.StatusCompleted:
 				state = "completed"
-			case staleness.IsStale(repo.Run{Type: typ, Status: status, CreatedAt: created, StartedAt: started, LastHeartbeatAt: heartbeat}, now):
+			case staleness.IsStale(domain.Run{Type: typ, Status: domain.Status(status), CreatedAt: created, StartedAt: started, LastHeartbeatAt: heartbeat}, now):
 				state = "stale"
 			}
 			if got[family] == nil {
@@ -164,14 +165,14 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 			got[family][state]++
 		}
 		require.NoError(t, rows.Err())
-		require.Equal(t, map[string]map[string]int{
+		require.Equal(t, map[domain.Family]map[string]int{
 			"inventory.sync":          {"stale": 8, "fresh": 1, "completed": 2},
 			"baseline.capture":        {"stale": 8, "completed": 2},
 			"backup.schedule.execute": {"stale": 8, "fresh": 1, "completed": 1},
 			"policy.sync":             {"stale": 1, "completed": 1},
 			"backup_set.update":       {"stale": 1},
 		}, got)
-		require.Equal(t, map[string]bool{
+		require.Equal(t, map[domain.Family]bool{
 			"inventory.sync": true, "baseline.capture": true, "backup.schedule.execute": true,
 		}, aliased)
 	})
@@ -242,11 +243,11 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 		require.NoError(t, err)
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		require.NoError(t, err)
-		var stale []repo.Run
+		var stale []domain.Run
 		for _, id := range ids {
 			run, err := repo.RunGet(ctx, pool, ws, id)
 			require.NoError(t, err)
-			if reconcile.DefaultStaleness().IsStale(run, now) {
+			if domain.DefaultStaleness().IsStale(run, now) {
 				stale = append(stale, run)
 			}
 		}

@@ -6,16 +6,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // lowerLabels are the outcome labels as they read inside a summary.
-var lowerLabels = func() map[string]string {
-	m := map[string]string{}
-	for _, o := range []reconcile.Outcome{reconcile.OutcomeSucceeded, reconcile.OutcomePartiallySucceeded,
-		reconcile.OutcomeBlocked, reconcile.OutcomeFailed, reconcile.OutcomeCancelled} {
-		m[string(o)] = strings.ToLower(o.Label())
+var lowerLabels = func() map[domain.Outcome]string {
+	m := map[domain.Outcome]string{}
+	for _, o := range []domain.Outcome{domain.OutcomeSucceeded, domain.OutcomePartiallySucceeded,
+		domain.OutcomeBlocked, domain.OutcomeFailed, domain.OutcomeCancelled} {
+		m[o] = strings.ToLower(o.Label())
 	}
 	return m
 }()
@@ -24,9 +24,9 @@ var lowerLabels = func() map[string]string {
 // sign of life of an open run, or the counts of a completed one, e.g.
 // "Inventory sync · running · last heartbeat 2 h ago" or "Inventory sync ·
 // partially succeeded · 2 failed, 10 succeeded".
-func appendSummary(b []byte, run repo.Run, canonical string, now time.Time) []byte {
-	b = append(append(b, reconcile.FamilyName(canonical)...), " · "...)
-	if run.Status != reconcile.StatusCompleted {
+func appendSummary(b []byte, run domain.Run, now time.Time) []byte {
+	b = append(append(b, reconcile.FamilyName(run.Family())...), " · "...)
+	if run.Status != domain.StatusCompleted {
 		b = append(append(b, run.Status...), " · "...)
 		return appendLastSign(b, run, now)
 	}
@@ -38,7 +38,7 @@ func appendSummary(b []byte, run repo.Run, canonical string, now time.Time) []by
 }
 
 // appendLastSign appends when the run was last heard of.
-func appendLastSign(b []byte, run repo.Run, now time.Time) []byte {
+func appendLastSign(b []byte, run domain.Run, now time.Time) []byte {
 	switch {
 	case run.CompletedAt != nil:
 		return appendAgo(append(b, "finished "...), now.Sub(*run.CompletedAt))
@@ -52,9 +52,9 @@ func appendLastSign(b []byte, run repo.Run, now time.Time) []byte {
 }
 
 // staleExplanation is the sentence for a stale run nobody reconciled yet.
-func staleExplanation(run repo.Run, s reconcile.Staleness, now time.Time) string {
+func staleExplanation(run domain.Run, s domain.Staleness, now time.Time) string {
 	age, limit := s.Age(run, now)
-	if run.Status == reconcile.StatusQueued {
+	if run.Status == domain.StatusQueued {
 		return fmt.Sprintf("Queued for %s without starting (allowed: %s). The run looks stale and can be reconciled.",
 			span(age), span(limit))
 	}
@@ -67,9 +67,9 @@ func staleExplanation(run repo.Run, s reconcile.Staleness, now time.Time) string
 func nextAction(run Run, v view) *NextAction {
 	var buf [128]byte
 	switch {
-	case run.Status != reconcile.StatusCompleted && run.Stale && v.canReconcile:
+	case run.Status != string(domain.StatusCompleted) && run.Stale && v.canReconcile:
 		return &NextAction{Label: "Reconcile", Href: v.str(append(append(buf[:0], run.Links.Self...), "/reconcile"...))}
-	case run.Outcome == string(reconcile.OutcomeBlocked):
+	case run.Outcome == string(domain.OutcomeBlocked):
 		code := ""
 		if run.ReasonCode != nil {
 			code = *run.ReasonCode

@@ -31,7 +31,7 @@ func (a *api) getRun(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQueryReader(r)
-	diagnostics := q.oneOf("include", "diagnostics") == "diagnostics"
+	diagnostics := oneOf(q, "include", "diagnostics") == "diagnostics"
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -6,8 +6,7 @@ import (
 	"net/http"
 
 	"github.com/runproof/runproof/internal/authz"
-	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/domain"
 )
 
 // Error codes. Every error the API answers carries one, and statusOf is the
@@ -77,11 +76,11 @@ func classify(err error) (e *apiError, known bool) {
 	switch {
 	case errors.As(err, &e):
 		return e, true
-	case errors.Is(err, repo.ErrNotFound):
+	case errors.Is(err, domain.ErrNotFound):
 		return errNotFound, true
 	case errors.Is(err, authz.ErrUnauthenticated):
 		return &apiError{Code: codeUnauthenticated, Detail: "A valid bearer token is required."}, true
-	case errors.Is(err, reconcile.ErrConflict):
+	case errors.Is(err, domain.ErrConflict):
 		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being judged; try again."}, true
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer and nothing went wrong.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/reconcile"
 )
@@ -22,11 +23,11 @@ func (r failingReconciler) Reconcile(context.Context, reconcile.Request) (reconc
 	return reconcile.Result{}, r.err
 }
 
-func (failingReconciler) Staleness() reconcile.Staleness { return reconcile.DefaultStaleness() }
+func (failingReconciler) Staleness() domain.Staleness { return domain.DefaultStaleness() }
 
 func TestReconcileConflictIs409(t *testing.T) {
 	f := setupWith(t, func(d *rphttp.Deps) {
-		d.Reconciler = failingReconciler{fmt.Errorf("attempt 3: %w", reconcile.ErrConflict)}
+		d.Reconciler = failingReconciler{fmt.Errorf("attempt 3: %w", domain.ErrConflict)}
 	})
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/runproof/runproof/internal/authz"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/reconcile"
 )
 
@@ -69,7 +70,7 @@ func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 
 // familiesOf renders the families and their thresholds; they are fixed for
 // the process, so the router builds this once.
-func familiesOf(s reconcile.Staleness) Families {
+func familiesOf(s domain.Staleness) Families {
 	infos := reconcile.Families()
 	out := Families{Families: make([]Family, 0, len(infos))}
 	for _, f := range infos {
@@ -78,7 +79,7 @@ func familiesOf(s reconcile.Staleness) Families {
 			rules = append(rules, FamilyRule{Outcome: rule.Outcome, Rule: rule.Rule})
 		}
 		out.Families = append(out.Families, Family{
-			Family:    f.Family,
+			Family:    string(f.Family),
 			Name:      f.Name,
 			Aliases:   f.Aliases,
 			Supported: f.Supported,

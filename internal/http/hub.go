@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"github.com/runproof/runproof/internal/authz"
-	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -20,9 +20,9 @@ type HubPage struct {
 // hubFilters is a validated hub query.
 type hubFilters struct {
 	environment *int64
-	family      string // canonical
-	status      string
-	outcome     string
+	family      domain.Family
+	status      domain.Status
+	outcome     domain.Outcome
 	stale       *bool
 	limit       int
 	cursor      string
@@ -38,18 +38,16 @@ func parseHubFilters(r *http.Request) (hubFilters, error) {
 	q := newQueryReader(r)
 	f := hubFilters{
 		environment: q.id("environment"),
-		status:      q.oneOf("status", reconcile.StatusQueued, reconcile.StatusRunning, reconcile.StatusCompleted),
-		outcome: q.oneOf("outcome", string(reconcile.OutcomePending), string(reconcile.OutcomeSucceeded),
-			string(reconcile.OutcomePartiallySucceeded), string(reconcile.OutcomeBlocked),
-			string(reconcile.OutcomeFailed), string(reconcile.OutcomeCancelled)),
-		stale:  q.boolean("stale"),
-		limit:  q.intIn("limit", hubDefaultLimit, 1, hubMaxLimit),
-		cursor: q.str("cursor"),
+		status:      oneOf(q, "status", domain.Statuses...),
+		outcome:     oneOf(q, "outcome", domain.Outcomes...),
+		stale:       q.boolean("stale"),
+		limit:       q.intIn("limit", hubDefaultLimit, 1, hubMaxLimit),
+		cursor:      q.str("cursor"),
 	}
 	if t := q.str("type"); len(t) > 200 {
 		q.fail("type", "must be at most 200 characters")
 	} else if t != "" {
-		f.family = reconcile.Canonical(t)
+		f.family = domain.Canonical(t)
 	}
 	return f, q.err()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/benchdata"
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/metrics"
 	"github.com/runproof/runproof/internal/reconcile"
@@ -48,7 +49,7 @@ func BenchmarkHub(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	staleness := reconcile.DefaultStaleness()
+	staleness := domain.DefaultStaleness()
 	router := rphttp.NewRouter(rphttp.Deps{
 		Log:          slog.New(slog.NewJSONHandler(io.Discard, nil)), // as in production, to a sink
 		DB:           pool,

@@ -111,10 +111,14 @@ func (q *queryReader) id(name string) *int64 {
 }
 
 // oneOf reads an optional value from allowed.
-func (q *queryReader) oneOf(name string, allowed ...string) string {
-	s := q.str(name)
+func oneOf[T ~string](q *queryReader, name string, allowed ...T) T {
+	s := T(q.str(name))
 	if s != "" && !slices.Contains(allowed, s) {
-		q.fail(name, "must be one of "+strings.Join(allowed, ", "))
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = string(a)
+		}
+		q.fail(name, "must be one of "+strings.Join(names, ", "))
 		return ""
 	}
 	return s
@@ -122,7 +126,7 @@ func (q *queryReader) oneOf(name string, allowed ...string) string {
 
 // boolean reads an optional "true" or "false".
 func (q *queryReader) boolean(name string) *bool {
-	switch q.oneOf(name, "true", "false") {
+	switch oneOf(q, name, "true", "false") {
 	case "true":
 		return new(true)
 	case "false":

@@ -5,17 +5,18 @@ import (
 	"net/http"
 
 	"github.com/runproof/runproof/internal/authz"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 )
 
 // Reconciler decides and, unless asked for a dry run, finalizes one run;
-// *reconcile.Reconciler is one. It returns repo.ErrNotFound for a run outside
-// the workspace and reconcile.ErrConflict when the run kept changing.
+// *reconcile.Reconciler is one. It returns domain.ErrNotFound for a run outside
+// the workspace and domain.ErrConflict when the run kept changing.
 type Reconciler interface {
 	Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error)
 	// Staleness is the rule it judges staleness by; the API shows the same.
-	Staleness() reconcile.Staleness
+	Staleness() domain.Staleness
 }
 
 // ReconcileRequest is the optional body of POST .../reconcile.
@@ -100,7 +101,7 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 		outcome = new(string(*d.Outcome))
 	}
 	if !res.DryRun {
-		a.metrics.CountDecision(reconcile.Canonical(run.Type), string(d.Kind), deref(outcome))
+		a.metrics.CountDecision(string(run.Family()), string(d.Kind), deref(outcome))
 	}
 	links := make([]RelatedLink, len(d.Links))
 	for i, l := range d.Links {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -79,10 +79,10 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 	out := Run{
 		ID:              run.ID,
 		WorkspaceID:     run.WorkspaceID,
-		Type:            reconcile.Canonical(run.Type),
-		Status:          run.Status,
-		Outcome:         run.Outcome,
-		OutcomeLabel:    reconcile.Outcome(run.Outcome).Label(),
+		Type:            string(run.Family()),
+		Status:          string(run.Status),
+		Outcome:         string(run.Outcome),
+		OutcomeLabel:    run.Outcome.Label(),
 		Stale:           a.staleness.IsStale(run.Run, v.now),
 		Links:           RunLinks{Self: self, Related: []RelatedLink{}},
 		CreatedAt:       run.CreatedAt.UTC(),
@@ -102,7 +102,7 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 	if out.Explanation == nil && out.Stale {
 		out.Explanation = new(staleExplanation(run.Run, a.staleness, v.now))
 	}
-	out.Summary = v.str(appendSummary(buf[:0], run.Run, out.Type, v.now))
+	out.Summary = v.str(appendSummary(buf[:0], run.Run, v.now))
 	out.NextAction = nextAction(out, v)
 	if v.diagnostics {
 		out.Context = run.Context
@@ -128,7 +128,7 @@ func readReconciliation(raw json.RawMessage) *recorded {
 }
 
 // viewOf is the view of a run read whole, as the reconciler returns it.
-func viewOf(run repo.Run) repo.RunView {
+func viewOf(run domain.Run) repo.RunView {
 	var c struct {
 		Reconciliation json.RawMessage `json:"reconciliation"`
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -18,12 +18,12 @@ import (
 func TestPageRenderMatchesSingleRuns(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	a := &api{staleness: reconcile.DefaultStaleness()}
+	a := &api{staleness: domain.DefaultStaleness()}
 	runs := func(first int64, n int) []repo.RunView {
 		var out []repo.RunView
 		for i := range int64(n) {
 			id := first + i
-			run := repo.RunView{Run: repo.Run{ID: id, WorkspaceID: 7, Type: "inventory_sync", Status: "running", Outcome: "pending",
+			run := repo.RunView{Run: domain.Run{ID: id, WorkspaceID: 7, Type: "inventory_sync", Status: "running", Outcome: "pending",
 				CreatedAt: now.Add(-time.Duration(id) * time.Hour), SummaryCounts: json.RawMessage(`{}`)}}
 			if id%3 != 0 { // some runs have no environment
 				env, name := id%20, "Tenant "+strings.Repeat("x", int(id%20))

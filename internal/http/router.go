@@ -9,8 +9,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/metrics"
-	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -43,7 +43,7 @@ type api struct {
 	db             repo.DBTX
 	verifier       TokenVerifier
 	reconciler     Reconciler
-	staleness      reconcile.Staleness
+	staleness      domain.Staleness
 	thresholds     repo.StaleThresholds // staleness for SQL, converted once
 	families       Families             // the families response, built once
 	metrics        *metrics.Metrics
@@ -61,7 +61,7 @@ func NewRouter(d Deps) http.Handler {
 		verifier:   d.Verifier,
 		reconciler: d.Reconciler,
 		staleness:  d.Reconciler.Staleness(),
-		thresholds: d.Reconciler.Staleness().Thresholds(),
+		thresholds: repo.ThresholdsOf(d.Reconciler.Staleness()),
 		families:   familiesOf(d.Reconciler.Staleness()),
 		metrics:    d.Metrics,
 		cursors:    newCursorCodec(d.CursorSecret),

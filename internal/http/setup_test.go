@@ -23,6 +23,7 @@ import (
 	"github.com/runproof/runproof/api"
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/metrics"
 	"github.com/runproof/runproof/internal/reconcile"
@@ -76,7 +77,7 @@ func newFixture(t testing.TB, change func(*rphttp.Deps)) *fixture {
 	f := &fixture{t: t, pool: dbtest.New(t), now: time.Now().UTC().Truncate(time.Microsecond)}
 	verifier, err := authz.NewVerifier(authz.VerifierConfig{HS256Secret: secret, Now: f.clock})
 	require.NoError(t, err)
-	staleness := reconcile.DefaultStaleness()
+	staleness := domain.DefaultStaleness()
 	deps := rphttp.Deps{
 		Log:          slog.New(slog.NewJSONHandler(&f.logs, nil)),
 		DB:           f.pool,

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/reconcile"
 )
@@ -15,7 +16,7 @@ import (
 // defaults, everywhere staleness shows: the stale flag, the stale filter, the
 // explanation and the families' stale_after; aliases follow their family.
 func TestConfiguredThresholdsApply(t *testing.T) {
-	staleness, err := reconcile.ParseRunningThresholds("inventory.sync=10m", reconcile.DefaultStaleness())
+	staleness, err := domain.ParseRunningThresholds("inventory.sync=10m", domain.DefaultStaleness())
 	require.NoError(t, err)
 	f := setupWith(t, func(d *rphttp.Deps) {
 		d.Reconciler = reconcile.NewReconciler(d.DB.(*pgxpool.Pool), staleness, d.Now)
@@ -40,6 +41,6 @@ func TestConfiguredThresholdsApply(t *testing.T) {
 		fam := fam.(map[string]any)
 		running[fam["family"].(string)] = fam["stale_after"].(map[string]any)["running_seconds"]
 	}
-	require.EqualValues(t, 600, running[reconcile.FamilyInventorySync])
-	require.EqualValues(t, 1800, running[reconcile.FamilyBaselineCapture])
+	require.EqualValues(t, 600, running[string(domain.FamilyInventorySync)])
+	require.EqualValues(t, 1800, running[string(domain.FamilyBaselineCapture)])
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/repo"
@@ -21,15 +22,15 @@ const plainSelectSQL = `SELECT r.id, r.workspace_id, r.managed_environment_id, e
 	FROM operation_runs r LEFT JOIN managed_environments e ON e.id = r.managed_environment_id
 	WHERE r.id = ANY($1)`
 
-func selectRuns(ctx context.Context, db repo.DBTX, ids []int64) ([]repo.Run, error) {
+func selectRuns(ctx context.Context, db repo.DBTX, ids []int64) ([]domain.Run, error) {
 	rows, err := db.Query(ctx, plainSelectSQL, ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	runs := make([]repo.Run, 0, len(ids))
+	runs := make([]domain.Run, 0, len(ids))
 	for rows.Next() {
-		var r repo.Run
+		var r domain.Run
 		if err := rows.Scan(&r.ID, &r.WorkspaceID, &r.EnvironmentID, &r.EnvironmentName, &r.Type, &r.Status,
 			&r.Outcome, &r.Initiator, &r.Context, &r.SummaryCounts, &r.Failures, &r.CreatedAt,
 			&r.StartedAt, &r.LastHeartbeatAt, &r.CompletedAt, &r.UpdatedAt); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -27,7 +28,7 @@ const (
 
 // Request asks for the proof of kind Kind of one run.
 type Request struct {
-	Run  repo.Run
+	Run  domain.Run
 	Kind Kind
 }
 

@@ -1,6 +1,6 @@
 package proof
 
-import "github.com/runproof/runproof/internal/repo"
+import "github.com/runproof/runproof/internal/domain"
 
 // Scope is where a run lives: its workspace and environment. Only proof in
 // the same scope may support a decision.
@@ -10,7 +10,7 @@ type Scope struct {
 }
 
 // ScopeOf returns the scope of run.
-func ScopeOf(run repo.Run) Scope {
+func ScopeOf(run domain.Run) Scope {
 	return Scope{WorkspaceID: run.WorkspaceID, EnvironmentID: run.EnvironmentID}
 }
 

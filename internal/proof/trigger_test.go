@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // TestProofWritesTouchOpenRuns covers migration 00002: every write of proof
@@ -20,19 +20,19 @@ func TestProofWritesTouchOpenRuns(t *testing.T) {
 	ctx := context.Background()
 	pool := dbtest.New(t)
 	w := prooftest.NewWorld(t, pool)
-	open := func(typ string) repo.Run {
+	open := func(typ string) domain.Run {
 		return prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: typ})
 	}
-	completed := func(typ string) repo.Run {
+	completed := func(typ string) domain.Run {
 		return prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: typ, Status: "completed", Outcome: "succeeded"})
 	}
-	updatedAt := func(r repo.Run) time.Time { return prooftest.Get(t, pool, w.WS, r.ID).UpdatedAt }
+	updatedAt := func(r domain.Run) time.Time { return prooftest.Get(t, pool, w.WS, r.ID).UpdatedAt }
 	exec := func(sql string, args ...any) {
 		t.Helper()
 		_, err := pool.Exec(ctx, sql, args...)
 		require.NoError(t, err, sql)
 	}
-	requireMoved := func(r repo.Run, before time.Time, what string) time.Time {
+	requireMoved := func(r domain.Run, before time.Time, what string) time.Time {
 		t.Helper()
 		after := updatedAt(r)
 		require.True(t, after.After(before), what)

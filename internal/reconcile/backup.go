@@ -3,8 +3,8 @@ package reconcile
 import (
 	"strconv"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // backupAdapter decides backup.schedule.execute runs (CONTRACT §3) from the
@@ -12,7 +12,7 @@ import (
 type backupAdapter struct{}
 
 // Family implements Adapter.
-func (backupAdapter) Family() string { return FamilyBackupScheduleExecute }
+func (backupAdapter) Family() domain.Family { return domain.FamilyBackupScheduleExecute }
 
 // Version implements Adapter.
 func (backupAdapter) Version() string { return adapterBackup }
@@ -20,7 +20,7 @@ func (backupAdapter) Version() string { return adapterBackup }
 // Decide applies the backup rules in order: a set tied to the run out of
 // scope, two candidates without a pointer, then succeeded, partially
 // succeeded, blocked, failed, and not_reconciled for anything else.
-func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
+func (a backupAdapter) Decide(run domain.Run, p proof.Proof) domain.Decision {
 	bp := p.Backup
 	if bp == nil {
 		bp = &proof.BackupProof{}
@@ -30,10 +30,10 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		return s.ID, s.InScope, s.InScope && pointerMatches(c.ScheduleID, s.ScheduleID) && ownedBy(s.RunID, run.ID)
 	})
 	var set proof.BackupSet // zero: no set, nothing captured
-	var links []Link
+	var links []domain.Link
 	if res.found != nil {
 		set = *res.found
-		links = []Link{{Rel: RelBackupSet, ID: set.ID}}
+		links = []domain.Link{{Rel: domain.RelBackupSet, ID: set.ID}}
 	}
 	prf := map[string]any{
 		"candidates":          int64(len(res.inScope)),
@@ -65,14 +65,14 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	case closed:
 	case res.found != nil && set.Captured == set.Expected && set.Failed == 0 && set.AssignmentsMissing == 0 &&
 		(set.Expected > 0 || set.Status == "completed"):
-		d = finalized(OutcomeSucceeded, ReasonBackupComplete, "Backup captured in full: "+held+
+		d = finalized(domain.OutcomeSucceeded, ReasonBackupComplete, "Backup captured in full: "+held+
 			", with 0 failed and 0 missing assignments.", prf, links, summary)
 	case set.Captured >= 1 && (set.Failed > 0 || set.Captured < set.Expected || set.AssignmentsMissing > 0):
-		d = finalized(OutcomePartiallySucceeded, ReasonBackupPartial, "Backup partly captured: "+held+", with "+
+		d = finalized(domain.OutcomePartiallySucceeded, ReasonBackupPartial, "Backup partly captured: "+held+", with "+
 			strconv.FormatInt(set.Failed, 10)+" failed and "+plural(set.AssignmentsMissing, "missing assignment", "missing assignments")+".",
 			prf, links, summary)
 	case set.Captured == 0 && c.SkipReason.Set:
-		d = finalized(OutcomeBlocked, ReasonBackupSkipped, "Backup skipped"+parenCode(c.SkipReason.Code)+": "+held+".",
+		d = finalized(domain.OutcomeBlocked, ReasonBackupSkipped, "Backup skipped"+parenCode(c.SkipReason.Code)+": "+held+".",
 			prf, links, summary)
 	case set.Captured == 0 && (set.Failed > 0 || bp.Failures.Count > 0):
 		msg := "Backup failed: " + held
@@ -82,7 +82,7 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		if bp.Failures.Count > 0 {
 			msg += "; the run reported " + failures(bp.Failures)
 		}
-		d = finalized(OutcomeFailed, ReasonBackupFailed, msg+".", prf, links, summary)
+		d = finalized(domain.OutcomeFailed, ReasonBackupFailed, msg+".", prf, links, summary)
 	case set.Captured > set.Expected:
 		d = notReconciled(ReasonInconsistent, "No backup outcome can be proven: "+held+
 			", more than the set expects.", prf, links)
@@ -94,7 +94,7 @@ func (a backupAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	return d
 }
 
-var backupSetNoun = artifactNoun{family: "Backup", one: "backup set", many: "backup sets", rel: RelBackupSet}
+var backupSetNoun = artifactNoun{family: "Backup", one: "backup set", many: "backup sets", rel: domain.RelBackupSet}
 
 // backupHeld describes what was captured, e.g. "backup set 55 holds 3 of 5
 // expected items"; candidates counts the in-scope sets recorded for the run.

@@ -3,9 +3,9 @@ package reconcile_test
 import (
 	"testing"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // backupRun describes a backup run: its context, failures and the sets it
@@ -31,9 +31,9 @@ type bset struct {
 	captured, capturedNoAssign, failed, skipped int
 }
 
-func (b backupRun) setup(s scene) repo.Run {
+func (b backupRun) setup(s scene) domain.Run {
 	r := s.run(nil, b.failures)
-	var other repo.Run
+	var other domain.Run
 	ids := make([]int64, len(b.sets))
 	for i, bs := range b.sets {
 		ws, env := bs.where(s.b.w)
@@ -80,59 +80,59 @@ func (b backupRun) setup(s scene) repo.Run {
 
 func TestBackupDecisions(t *testing.T) {
 	t.Parallel()
-	fin, nr := reconcile.DecisionFinalized, reconcile.DecisionNotReconciled
+	fin, nr := domain.DecisionFinalized, domain.DecisionNotReconciled
 	full := bset{where: inScope, expected: 5, captured: 5}
 	failures := []obj{{"code": "graph_request_failed", "message": "HTTP 500: {\"error\": 1}"}}
-	rel := []string{reconcile.RelBackupSet}
+	rel := []string{domain.RelBackupSet}
 	cases := []familyCase{
 		// succeeded
 		{name: "every expected item captured", setup: backupRun{sets: []bset{full}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel,
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel,
 			says: []string{"Backup captured in full: backup set ", " holds 5 of 5 expected items, with 0 failed and 0 missing assignments."}},
 		{name: "the one set of the run, no pointer", setup: backupRun{sets: []bset{full}, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "an empty set that completed", setup: backupRun{sets: []bset{{where: inScope, status: "completed"}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel, says: []string{"0 of 0 expected items"}},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel, says: []string{"0 of 0 expected items"}},
 		{name: "complete set wins over a skip reason", setup: backupRun{skip: "schedule_disabled", sets: []bset{full}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "skipped items beyond the expected count do not matter", setup: backupRun{sets: []bset{{where: inScope, expected: 2, captured: 2, skipped: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "pointed set with no run recorded", setup: backupRun{sets: []bset{{where: inScope, orphan: true, expected: 1, captured: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "a pointer settles two candidates", setup: backupRun{sets: []bset{full, {where: inScope, expected: 3, failed: 3}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "no schedule named, any schedule will do", setup: backupRun{noSchedule: true, sets: []bset{{where: inScope, noSchedule: true, expected: 1, captured: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 
 		// partially_succeeded
 		{name: "some failed", setup: backupRun{sets: []bset{{where: inScope, status: "running", expected: 5, captured: 3, capturedNoAssign: 1, failed: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel,
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel,
 			says: []string{"Backup partly captured: backup set ", " holds 4 of 5 expected items, with 1 failed and 1 missing assignment."}},
 		{name: "all captured but assignments missing", setup: backupRun{sets: []bset{{where: inScope, expected: 2, captured: 1, capturedNoAssign: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel},
 		{name: "fewer captured than expected", setup: backupRun{sets: []bset{{where: inScope, status: "running", expected: 5, captured: 2}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel, says: []string{"2 of 5"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel, says: []string{"2 of 5"}},
 		{name: "usable output wins over a skip reason", setup: backupRun{skip: "schedule_lock_held", sets: []bset{{where: inScope, expected: 5, captured: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel},
 
 		// blocked
 		{name: "skipped with nothing captured", setup: backupRun{skip: "schedule_disabled", pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped,
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped,
 			exact: "Backup skipped (schedule_disabled): 0 backup sets were recorded for this run, so 0 items were captured."},
 		{name: "blocked wins over failed", setup: backupRun{skip: "schedule_disabled", failures: failures, sets: []bset{{where: inScope, expected: 2, failed: 2}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped, links: rel},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped, links: rel},
 		{name: "a pointer to a missing set is no set", setup: backupRun{skip: "schedule_disabled", rawPointer: 987654321, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped, says: []string{"backup set 987654321 named by the run"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped, says: []string{"backup set 987654321 named by the run"}},
 
 		// failed
 		{name: "every item failed", setup: backupRun{sets: []bset{{where: inScope, status: "failed", expected: 2, failed: 2}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonBackupFailed, links: rel,
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed, links: rel,
 			says: []string{"Backup failed: backup set ", " holds 0 of 2 expected items, with 2 failed."}},
 		{name: "no set, failures reported", setup: backupRun{failures: failures, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonBackupFailed,
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed,
 			exact: "Backup failed: 0 backup sets were recorded for this run, so 0 items were captured; the run reported 1 failure (graph_request_failed)."},
 		{name: "a set of another schedule is no set", setup: backupRun{failures: failures, sets: []bset{full}, otherSchedule: true, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonBackupFailed, says: []string{"not valid for it"}},
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed, says: []string{"not valid for it"}},
 
 		// not_reconciled: missing or inconsistent proof
 		{name: "a pointer to a missing set never falls back to the run's own", setup: backupRun{sets: []bset{full}, rawPointer: 987654321, pointTo: -1}.setup,
@@ -162,8 +162,8 @@ func TestBackupDecisions(t *testing.T) {
 		{name: "scope is checked before a skip reason", setup: backupRun{skip: "schedule_disabled", sets: []bset{{where: otherWorkspace, expected: 1}}, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonScopeMismatch},
 		{name: "two candidates without a pointer", setup: backupRun{sets: []bset{full, full}, pointTo: -1}.setup,
-			kind: nr, reason: reconcile.ReasonAmbiguous, links: []string{reconcile.RelBackupSet, reconcile.RelBackupSet},
+			kind: nr, reason: reconcile.ReasonAmbiguous, links: []string{domain.RelBackupSet, domain.RelBackupSet},
 			exact: "Backup proof is ambiguous: 2 backup sets were recorded for this run and its context names none of them."},
 	}
-	runFamily(t, reconcile.FamilyBackupScheduleExecute, cases)
+	runFamily(t, domain.FamilyBackupScheduleExecute, cases)
 }

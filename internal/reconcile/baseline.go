@@ -3,8 +3,8 @@ package reconcile
 import (
 	"strconv"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // baselineAdapter decides baseline.capture runs (CONTRACT §3) from the
@@ -12,7 +12,7 @@ import (
 type baselineAdapter struct{}
 
 // Family implements Adapter.
-func (baselineAdapter) Family() string { return FamilyBaselineCapture }
+func (baselineAdapter) Family() domain.Family { return domain.FamilyBaselineCapture }
 
 // Version implements Adapter.
 func (baselineAdapter) Version() string { return adapterBaseline }
@@ -20,7 +20,7 @@ func (baselineAdapter) Version() string { return adapterBaseline }
 // Decide applies the baseline rules in order: a snapshot tied to the run out
 // of scope, two candidates without a pointer, then succeeded, partially
 // succeeded, blocked, failed, and proof.missing for anything else.
-func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
+func (a baselineAdapter) Decide(run domain.Run, p proof.Proof) domain.Decision {
 	bp := p.Baseline
 	if bp == nil {
 		bp = &proof.BaselineProof{}
@@ -42,11 +42,11 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	if c.SnapshotID.Valid() {
 		prf["snapshot_pointer"] = c.SnapshotID.ID
 	}
-	var links []Link
+	var links []domain.Link
 	if s := res.found; s != nil {
 		gaps = max(gaps, s.GapCount)
 		prf["snapshot_id"], prf["item_count"] = s.ID, s.ItemCount
-		links = []Link{{Rel: RelBaselineSnapshot, ID: s.ID}}
+		links = []domain.Link{{Rel: domain.RelBaselineSnapshot, ID: s.ID}}
 	}
 	prf["gaps"] = gaps
 
@@ -60,17 +60,17 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 		summary := map[string]int64{"snapshots": 1, "item_count": s.ItemCount, "gaps": gaps, "meta_fallback_count": c.MetaFallbackCount}
 		switch {
 		case gaps == 0 && c.MetaFallbackCount == 0:
-			d = finalized(OutcomeSucceeded, ReasonBaselineCaptured, "Baseline captured: "+held, prf, links, summary)
+			d = finalized(domain.OutcomeSucceeded, ReasonBaselineCaptured, "Baseline captured: "+held, prf, links, summary)
 		case gaps > 0:
-			d = finalized(OutcomePartiallySucceeded, ReasonBaselineGaps, "Baseline partly captured: "+held, prf, links, summary)
+			d = finalized(domain.OutcomePartiallySucceeded, ReasonBaselineGaps, "Baseline partly captured: "+held, prf, links, summary)
 		default:
-			d = finalized(OutcomePartiallySucceeded, ReasonBaselineMetaFallback, "Baseline partly captured: "+held, prf, links, summary)
+			d = finalized(domain.OutcomePartiallySucceeded, ReasonBaselineMetaFallback, "Baseline partly captured: "+held, prf, links, summary)
 		}
 	case c.EligibilityBlocked:
-		d = finalized(OutcomeBlocked, ReasonBaselineBlocked, "Baseline capture blocked"+parenCode(c.EligibilityCode)+": "+
+		d = finalized(domain.OutcomeBlocked, ReasonBaselineBlocked, "Baseline capture blocked"+parenCode(c.EligibilityCode)+": "+
 			noSnapshot(c.SnapshotID, len(res.inScope))+".", prf, nil, noSnapshotCounts(bp.Failures))
 	case bp.Failures.Count > 0:
-		d = finalized(OutcomeFailed, ReasonBaselineFailed, "Baseline capture failed: "+noSnapshot(c.SnapshotID, len(res.inScope))+
+		d = finalized(domain.OutcomeFailed, ReasonBaselineFailed, "Baseline capture failed: "+noSnapshot(c.SnapshotID, len(res.inScope))+
 			" and the run reported "+failures(bp.Failures)+".", prf, nil, noSnapshotCounts(bp.Failures))
 	default:
 		d = notReconciled(ReasonMissing, "No baseline outcome can be proven: "+noSnapshot(c.SnapshotID, len(res.inScope))+
@@ -80,7 +80,7 @@ func (a baselineAdapter) Decide(run repo.Run, p proof.Proof) Decision {
 	return d
 }
 
-var snapshotNoun = artifactNoun{family: "Baseline", one: "snapshot", many: "snapshots", rel: RelBaselineSnapshot}
+var snapshotNoun = artifactNoun{family: "Baseline", one: "snapshot", many: "snapshots", rel: domain.RelBaselineSnapshot}
 
 // noSnapshot says why there is no snapshot to use; candidates counts the
 // in-scope snapshots recorded for the run.

@@ -3,9 +3,9 @@ package reconcile_test
 import (
 	"testing"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // baselineRun describes a baseline run: its context fields (the snapshot
@@ -34,9 +34,9 @@ type snap struct {
 
 func inScope(w prooftest.World) (int64, int64) { return w.WS, w.Env }
 
-func (b baselineRun) setup(s scene) repo.Run {
+func (b baselineRun) setup(s scene) domain.Run {
 	r := s.run(nil, b.failures)
-	var other repo.Run
+	var other domain.Run
 	ids := make([]int64, len(b.snapshots))
 	for i, sn := range b.snapshots {
 		ws, env := sn.where(s.b.w)
@@ -82,54 +82,54 @@ func (b baselineRun) setup(s scene) repo.Run {
 
 func TestBaselineDecisions(t *testing.T) {
 	t.Parallel()
-	fin, nr := reconcile.DecisionFinalized, reconcile.DecisionNotReconciled
+	fin, nr := domain.DecisionFinalized, domain.DecisionNotReconciled
 	good := snap{where: inScope, items: 48}
 	failures := []obj{{"code": "snapshot_write_failed", "message": "lost connection {db}"}}
-	rel := []string{reconcile.RelBaselineSnapshot}
+	rel := []string{domain.RelBaselineSnapshot}
 	cases := []familyCase{
 		// succeeded
 		{name: "pointed snapshot without gaps", setup: baselineRun{snapshots: []snap{good}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel,
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel,
 			says: []string{"Baseline captured: snapshot ", " holds 48 items with 0 gaps and 0 metadata fallbacks."}},
 		{name: "the one snapshot of the run, no pointer", setup: baselineRun{snapshots: []snap{good}, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
 		{name: "no baseline context, the one snapshot of the run", setup: baselineRun{noContext: true, snapshots: []snap{good}, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
 		{name: "pointed snapshot with no run recorded", setup: baselineRun{snapshots: []snap{{where: inScope, orphan: true, items: 3}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
 		{name: "a pointer settles two candidates", setup: baselineRun{snapshots: []snap{good, {where: inScope, items: 47, gaps: 1}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
 		{name: "usable snapshot wins over blocked eligibility", setup: baselineRun{eligibility: "blocked", snapshots: []snap{good}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
 		{name: "no profile named, any profile will do", setup: baselineRun{noProfile: true, snapshots: []snap{{where: inScope, otherProfile: true, items: 2}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBaselineCaptured, links: rel},
 
 		// partially_succeeded
 		{name: "gaps on the snapshot", setup: baselineRun{snapshots: []snap{{where: inScope, items: 45, gaps: 3}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineGaps, links: rel,
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineGaps, links: rel,
 			says: []string{"Baseline partly captured: snapshot ", " holds 45 items with 3 gaps and 0 metadata fallbacks."}},
 		{name: "gaps are the larger count", setup: baselineRun{gaps: 5, snapshots: []snap{{where: inScope, items: 45, gaps: 2}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineGaps, links: rel, says: []string{"5 gaps"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineGaps, links: rel, says: []string{"5 gaps"}},
 		{name: "gaps only in the context", setup: baselineRun{gaps: 1, snapshots: []snap{good}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineGaps, links: rel, says: []string{"1 gap and"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineGaps, links: rel, says: []string{"1 gap and"}},
 		{name: "metadata fallbacks", setup: baselineRun{meta: 2, snapshots: []snap{good}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineMetaFallback, links: rel, says: []string{"2 metadata fallbacks"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBaselineMetaFallback, links: rel, says: []string{"2 metadata fallbacks"}},
 
 		// blocked
 		{name: "no snapshot, eligibility blocked", setup: baselineRun{eligibility: "blocked", pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked,
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked,
 			exact: "Baseline capture blocked (inventory_not_ready): 0 snapshots were recorded for this run."},
 		{name: "blocked wins over failed", setup: baselineRun{eligibility: "blocked", failures: failures, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked},
 		{name: "a snapshot of another run is no snapshot", setup: baselineRun{eligibility: "blocked", snapshots: []snap{{where: inScope, otherRun: true}}, pointTo: 0}.setup,
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked, says: []string{"named by the run is missing or not valid for it"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked, says: []string{"named by the run is missing or not valid for it"}},
 
 		// failed
 		{name: "no snapshot, failures reported", setup: baselineRun{failures: failures, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonBaselineFailed,
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBaselineFailed,
 			exact: "Baseline capture failed: 0 snapshots were recorded for this run and the run reported 1 failure (snapshot_write_failed)."},
 		{name: "a pointer to a missing snapshot is no snapshot", setup: baselineRun{failures: failures, rawPointer: 987654321, pointTo: -1}.setup,
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonBaselineFailed, says: []string{"snapshot 987654321 named by the run"}},
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBaselineFailed, says: []string{"snapshot 987654321 named by the run"}},
 
 		// not_reconciled: missing proof
 		{name: "nothing recorded", setup: baselineRun{pointTo: -1}.setup,
@@ -159,8 +159,8 @@ func TestBaselineDecisions(t *testing.T) {
 		{name: "a valid pointer does not hide an out-of-scope snapshot of the run", setup: baselineRun{snapshots: []snap{good, {where: otherEnvironment}}, pointTo: 0}.setup,
 			kind: nr, reason: reconcile.ReasonScopeMismatch},
 		{name: "two candidates without a pointer", setup: baselineRun{snapshots: []snap{good, {where: inScope, items: 47, gaps: 1}}, pointTo: -1}.setup,
-			kind: nr, reason: reconcile.ReasonAmbiguous, links: []string{reconcile.RelBaselineSnapshot, reconcile.RelBaselineSnapshot},
+			kind: nr, reason: reconcile.ReasonAmbiguous, links: []string{domain.RelBaselineSnapshot, domain.RelBaselineSnapshot},
 			exact: "Baseline proof is ambiguous: 2 snapshots were recorded for this run and its context names none of them."},
 	}
-	runFamily(t, reconcile.FamilyBaselineCapture, cases)
+	runFamily(t, domain.FamilyBaselineCapture, cases)
 }

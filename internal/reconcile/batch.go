@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
 	"github.com/runproof/runproof/internal/repo"
 )
@@ -22,13 +23,13 @@ var ErrNotFinalized = errors.New("decision does not finalize the run")
 // (the sweeper applies StalePath to those and to not_reconciled). It does
 // not check staleness: the caller claimed the runs as stale. Run it on the
 // transaction that holds the runs' locks. It returns only database errors.
-func DecideBatch(ctx context.Context, db repo.DBTX, runs []repo.Run) ([]Decision, error) {
+func DecideBatch(ctx context.Context, db repo.DBTX, runs []domain.Run) ([]domain.Decision, error) {
 	reqs := make([]proof.Request, len(runs))
 	families := make([]registered, len(runs)) // zero: unsupported
 	for i, run := range runs {
 		reqs[i] = proof.Request{Run: run}
-		families[i] = registry[Canonical(run.Type)]
-		if run.Status != StatusCompleted {
+		families[i] = registry[domain.Canonical(run.Type)]
+		if run.Status != domain.StatusCompleted {
 			reqs[i].Kind = families[i].kind
 		}
 	}
@@ -36,10 +37,10 @@ func DecideBatch(ctx context.Context, db repo.DBTX, runs []repo.Run) ([]Decision
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Decision, len(runs))
+	out := make([]domain.Decision, len(runs))
 	for i, run := range runs {
 		switch adapter := families[i].adapter; {
-		case run.Status == StatusCompleted:
+		case run.Status == domain.StatusCompleted:
 			out[i] = alreadyTerminal(run)
 		case adapter == nil:
 			out[i] = unsupported(run)
@@ -53,10 +54,10 @@ func DecideBatch(ctx context.Context, db repo.DBTX, runs []repo.Run) ([]Decision
 // Finalization is one decided run to write.
 type Finalization struct {
 	// Run is the run as judged: its UpdatedAt guards the write.
-	Run repo.Run
+	Run domain.Run
 	// Decision must be finalized with a terminal outcome.
-	Decision Decision
-	Source   Source
+	Decision domain.Decision
+	Source   domain.Source
 	// Actor is the JWT subject; "" records "system".
 	Actor string
 	// Note is the operator's optional note.
@@ -74,23 +75,23 @@ func FinalizeBatch(ctx context.Context, db repo.DBTX, now time.Time, fs []Finali
 	ps := make([]repo.FinalizeParams, len(fs))
 	for i, f := range fs {
 		d := f.Decision
-		if d.Kind != DecisionFinalized || d.Outcome == nil || *d.Outcome == OutcomePending || *d.Outcome == "" {
+		if d.Kind != domain.DecisionFinalized || d.Outcome == nil || *d.Outcome == domain.OutcomePending || *d.Outcome == "" {
 			return nil, fmt.Errorf("run %d: %w (%s)", f.Run.ID, ErrNotFinalized, d.Kind)
 		}
 		ps[i] = repo.FinalizeParams{
 			RunID:         f.Run.ID,
 			SeenUpdatedAt: f.Run.UpdatedAt,
-			Outcome:       string(*d.Outcome),
+			Outcome:       *d.Outcome,
 			CompletedAt:   now,
 			SummaryCounts: d.Summary,
-			Reconciliation: repo.Reconciliation{
-				Decision:       string(d.Kind),
-				Outcome:        string(*d.Outcome),
+			Reconciliation: domain.Reconciliation{
+				Decision:       d.Kind,
+				Outcome:        *d.Outcome,
 				ReasonCode:     d.ReasonCode,
 				Explanation:    d.Explanation,
 				Proof:          d.Proof,
 				Links:          d.Links,
-				Source:         string(f.Source),
+				Source:         f.Source,
 				Actor:          cmp.Or(f.Actor, "system"),
 				Adapter:        cmp.Or(d.Adapter, adapterGeneric),
 				PreviousStatus: f.Run.Status,

@@ -8,9 +8,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // BenchmarkDecideBatch measures what the sweeper spends per batch of 1,000
@@ -23,7 +23,7 @@ func BenchmarkDecideBatch(b *testing.B) {
 	pool, counter := prooftest.CountingPool(b, url)
 	w := prooftest.NewWorld(b, pool)
 	ids := prooftest.SeedMixed(b, pool, w, batch)
-	runs := make([]repo.Run, len(ids))
+	runs := make([]domain.Run, len(ids))
 	for i, id := range ids {
 		runs[i] = prooftest.Get(b, pool, w.WS, id)
 	}
@@ -33,7 +33,7 @@ func BenchmarkDecideBatch(b *testing.B) {
 	for range b.N {
 		ds, err := reconcile.DecideBatch(ctx, pool, runs)
 		require.NoError(b, err)
-		if ds[0].Kind != reconcile.DecisionFinalized {
+		if ds[0].Kind != domain.DecisionFinalized {
 			b.Fatalf("decision %s: %s", ds[0].Kind, ds[0].Explanation)
 		}
 	}

@@ -5,16 +5,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // BenchmarkDecide measures one adapter decision from loaded proof: the
 // sweeper's per-run CPU cost once the proof is in memory.
 func BenchmarkDecide(b *testing.B) {
 	env := int64(2)
-	run := repo.Run{ID: 42, WorkspaceID: 1, EnvironmentID: &env, Status: "running", CreatedAt: time.Now()}
+	run := domain.Run{ID: 42, WorkspaceID: 1, EnvironmentID: &env, Status: "running", CreatedAt: time.Now()}
 
 	types := make([]proof.TypeCoverage, 12)
 	for i := range types {
@@ -48,9 +48,9 @@ func BenchmarkDecide(b *testing.B) {
 		family string
 		p      proof.Proof
 	}{
-		{reconcile.FamilyInventorySync, inventory},
-		{reconcile.FamilyBaselineCapture, baseline},
-		{reconcile.FamilyBackupScheduleExecute, backup},
+		{string(domain.FamilyInventorySync), inventory},
+		{string(domain.FamilyBaselineCapture), baseline},
+		{string(domain.FamilyBackupScheduleExecute), backup},
 	} {
 		b.Run(bc.family, func(b *testing.B) {
 			a, _ := reconcile.AdapterFor(bc.family)
@@ -58,7 +58,7 @@ func BenchmarkDecide(b *testing.B) {
 			r.Type = bc.family
 			b.ReportAllocs()
 			for b.Loop() {
-				if d := a.Decide(r, bc.p); d.Kind != reconcile.DecisionFinalized {
+				if d := a.Decide(r, bc.p); d.Kind != domain.DecisionFinalized {
 					b.Fatalf("decision %s: %s", d.Kind, d.Explanation)
 				}
 			}

@@ -8,18 +8,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // familyCase is one proof situation of CONTRACT §3 and the decision it must get.
 type familyCase struct {
 	name  string
-	setup func(s scene) repo.Run
-	kind  reconcile.DecisionKind
+	setup func(s scene) domain.Run
+	kind  domain.DecisionKind
 	// outcome is set for finalized decisions only.
-	outcome reconcile.Outcome
+	outcome domain.Outcome
 	reason  string
 	// says are parts the explanation must contain; exact, when set, is all of it.
 	says  []string
@@ -32,13 +32,13 @@ type familyCase struct {
 // the sweeper does), alone, and through the manual Reconcile path, which
 // must write exactly the finalized ones. Then every alias of the family must
 // decide each case exactly as the canonical type does.
-func runFamily(t *testing.T, family string, cases []familyCase) {
+func runFamily(t *testing.T, family domain.Family, cases []familyCase) {
 	t.Helper()
 	ctx := context.Background()
 	b := setup(t)
-	runs := make([]repo.Run, len(cases))
+	runs := make([]domain.Run, len(cases))
 	for i, c := range cases {
-		runs[i] = c.setup(scene{t: t, b: b, typ: family})
+		runs[i] = c.setup(scene{t: t, b: b, typ: string(family)})
 	}
 	batch, err := reconcile.DecideBatch(ctx, b.pool, runs)
 	require.NoError(t, err)
@@ -68,7 +68,7 @@ func runFamily(t *testing.T, family string, cases []familyCase) {
 				rels = append(rels, l.Rel)
 			}
 			require.Equal(t, append([]string{}, c.links...), rels)
-			require.Equal(t, family+"/v1", d.Adapter)
+			require.Equal(t, string(family)+"/v1", d.Adapter)
 
 			alone, err := reconcile.DecideBatch(ctx, b.pool, runs[i:i+1])
 			require.NoError(t, err)
@@ -80,28 +80,28 @@ func runFamily(t *testing.T, family string, cases []familyCase) {
 			require.Equal(t, d.ReasonCode, res.Decision.ReasonCode)
 			after := prooftest.Get(t, b.pool, b.w.WS, runs[i].ID)
 			require.Equal(t, after, res.Run)
-			if c.kind != reconcile.DecisionFinalized {
+			if c.kind != domain.DecisionFinalized {
 				require.False(t, res.Applied)
 				require.Equal(t, runs[i], after, "not_reconciled never writes")
 				return
 			}
 			require.True(t, res.Applied)
-			require.Equal(t, "completed", after.Status)
-			require.Equal(t, string(c.outcome), after.Outcome)
+			require.Equal(t, domain.StatusCompleted, after.Status)
+			require.Equal(t, c.outcome, after.Outcome)
 			var stored struct {
-				Reconciliation repo.Reconciliation `json:"reconciliation"`
+				Reconciliation domain.Reconciliation `json:"reconciliation"`
 			}
 			require.NoError(t, json.Unmarshal(after.Context, &stored))
 			prooftest.RequireReconciliationKeys(t, after.Context)
 			rec := stored.Reconciliation
-			require.Equal(t, "finalized", rec.Decision)
-			require.Equal(t, string(c.outcome), rec.Outcome)
+			require.Equal(t, domain.DecisionFinalized, rec.Decision)
+			require.Equal(t, c.outcome, rec.Outcome)
 			require.Equal(t, c.reason, rec.ReasonCode)
 			require.Equal(t, d.Explanation, rec.Explanation)
-			require.Equal(t, "manual", rec.Source)
+			require.Equal(t, domain.SourceManual, rec.Source)
 			require.Equal(t, "alice", rec.Actor)
-			require.Equal(t, family+"/v1", rec.Adapter)
-			require.Equal(t, "running", rec.PreviousStatus)
+			require.Equal(t, string(family)+"/v1", rec.Adapter)
+			require.Equal(t, domain.StatusRunning, rec.PreviousStatus)
 			require.Equal(t, c.name, rec.Note)
 			require.Equal(t, d.Links, rec.Links, "stored links are the decision's")
 			wantProof, err := json.Marshal(d.Proof)
@@ -115,10 +115,10 @@ func runFamily(t *testing.T, family string, cases []familyCase) {
 		})
 	}
 
-	for _, alias := range reconcile.AliasesOf(family) {
+	for _, alias := range domain.AliasesOf(family) {
 		t.Run("alias "+alias, func(t *testing.T) {
 			t.Parallel()
-			aliased := make([]repo.Run, len(cases))
+			aliased := make([]domain.Run, len(cases))
 			for i, c := range cases {
 				aliased[i] = c.setup(scene{t: t, b: b, typ: alias})
 			}

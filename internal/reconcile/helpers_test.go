@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // harness is what a reconcile test works on: a database with one world.
@@ -28,7 +28,7 @@ func setup(t *testing.T) *harness {
 	t.Helper()
 	pool := dbtest.New(t)
 	return &harness{pool: pool, w: prooftest.NewWorld(t, pool),
-		rec: reconcile.NewReconciler(pool, reconcile.DefaultStaleness(), time.Now)}
+		rec: reconcile.NewReconciler(pool, domain.DefaultStaleness(), time.Now)}
 }
 
 // scene is one test case's view: the run type under test and helpers that
@@ -41,13 +41,13 @@ type scene struct {
 
 // run inserts a stale running run of the scene's type in the world's
 // workspace and environment.
-func (s scene) run(ctx, failures any) repo.Run {
+func (s scene) run(ctx, failures any) domain.Run {
 	s.t.Helper()
 	return prooftest.InsertRun(s.t, s.b.pool, prooftest.Run{WS: s.b.w.WS, Env: &s.b.w.Env, Type: s.typ, Context: ctx, Failures: failures})
 }
 
 // reread returns the run as it is now (proof writes moved its updated_at).
-func (s scene) reread(r repo.Run) repo.Run {
+func (s scene) reread(r domain.Run) domain.Run {
 	s.t.Helper()
 	return prooftest.Get(s.t, s.b.pool, r.WorkspaceID, r.ID)
 }
@@ -61,7 +61,7 @@ func (s scene) exec(sql string, args ...any) {
 
 // setContext replaces the run's context (for pointers known only after the
 // artifact exists) and returns the run re-read.
-func (s scene) setContext(r repo.Run, ctx any) repo.Run {
+func (s scene) setContext(r domain.Run, ctx any) domain.Run {
 	s.t.Helper()
 	b, err := json.Marshal(ctx)
 	require.NoError(s.t, err)
@@ -75,7 +75,7 @@ var digit = regexp.MustCompile(`[0-9]`)
 
 // requireCalmSentence checks an explanation is one operator sentence with
 // figures and nothing raw in it.
-func requireCalmSentence(t *testing.T, d reconcile.Decision) {
+func requireCalmSentence(t *testing.T, d domain.Decision) {
 	t.Helper()
 	e := d.Explanation
 	require.NotEmpty(t, e)

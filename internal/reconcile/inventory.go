@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // inventoryAdapter decides inventory.sync runs (CONTRACT §3) from their
@@ -13,7 +13,7 @@ import (
 type inventoryAdapter struct{}
 
 // Family implements Adapter.
-func (inventoryAdapter) Family() string { return FamilyInventorySync }
+func (inventoryAdapter) Family() domain.Family { return domain.FamilyInventorySync }
 
 // Version implements Adapter.
 func (inventoryAdapter) Version() string { return adapterInventory }
@@ -53,7 +53,7 @@ func tallyInventory(c proof.InventoryClaims) inventoryTally {
 // Decide applies the inventory rules in order: observations out of scope,
 // claims without observations, then succeeded, partially succeeded, blocked,
 // failed, and proof.missing for anything else.
-func (a inventoryAdapter) Decide(_ repo.Run, p proof.Proof) Decision {
+func (a inventoryAdapter) Decide(_ domain.Run, p proof.Proof) domain.Decision {
 	ip := p.Inventory
 	if ip == nil {
 		ip = &proof.InventoryProof{}
@@ -76,7 +76,7 @@ func (a inventoryAdapter) Decide(_ repo.Run, p proof.Proof) Decision {
 	}
 	figures := strconv.FormatInt(t.succeeded, 10) + " of " + plural(t.attempted, "policy type", "policy types") + " succeeded"
 
-	var d Decision
+	var d domain.Decision
 	switch {
 	case ip.ObservedOutOfScope > 0:
 		d = notReconciled(ReasonScopeMismatch, "Inventory proof lies outside this run's scope: "+
@@ -85,19 +85,19 @@ func (a inventoryAdapter) Decide(_ repo.Run, p proof.Proof) Decision {
 		d = notReconciled(ReasonUnverified, "Inventory claims "+plural(t.claimed, "item", "items")+
 			" for its succeeded policy types, but 0 items last seen by this run were found in its scope.", prf, nil)
 	case t.succeeded > 0 && t.succeeded == t.attempted:
-		d = finalized(OutcomeSucceeded, ReasonInventoryComplete, "Inventory captured in full: "+figures+
+		d = finalized(domain.OutcomeSucceeded, ReasonInventoryComplete, "Inventory captured in full: "+figures+
 			", with "+plural(ip.ObservedInScope, "item", "items")+" observed.", prf, nil, t.summary(ip))
 	case t.succeeded > 0:
-		d = finalized(OutcomePartiallySucceeded, ReasonInventoryPartial, "Inventory partly captured: "+figures+
+		d = finalized(domain.OutcomePartiallySucceeded, ReasonInventoryPartial, "Inventory partly captured: "+figures+
 			t.rest(c)+".", prf, nil, t.summary(ip))
 	case c.BlockedReason.Set || t.allReasoned:
 		head := "Inventory blocked"
 		if c.BlockedReason.Set {
 			head += parenCode(c.BlockedReason.Code)
 		}
-		d = finalized(OutcomeBlocked, ReasonInventoryBlocked, head+": "+figures+t.rest(c)+".", prf, nil, t.summary(ip))
+		d = finalized(domain.OutcomeBlocked, ReasonInventoryBlocked, head+": "+figures+t.rest(c)+".", prf, nil, t.summary(ip))
 	case t.failed > 0:
-		d = finalized(OutcomeFailed, ReasonInventoryFailed, "Inventory failed: "+figures+t.rest(c)+".", prf, nil, t.summary(ip))
+		d = finalized(domain.OutcomeFailed, ReasonInventoryFailed, "Inventory failed: "+figures+t.rest(c)+".", prf, nil, t.summary(ip))
 	case !c.Present:
 		d = notReconciled(ReasonMissing, "No inventory outcome can be proven: the run recorded no inventory progress, "+
 			"so 0 policy types were attempted and no blocked reason was given.", prf, nil)

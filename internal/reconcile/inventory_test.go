@@ -3,9 +3,9 @@ package reconcile_test
 import (
 	"testing"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 func inventoryCtx(attempted []string, coverage obj, blocked any) obj {
@@ -25,8 +25,8 @@ var threeTypes = []string{"deviceConfiguration", "compliancePolicy", "appProtect
 
 // observed inserts a run with ctx and, in scope, the items its succeeded
 // types claim.
-func observed(ctx obj) func(s scene) repo.Run {
-	return func(s scene) repo.Run {
+func observed(ctx obj) func(s scene) domain.Run {
+	return func(s scene) domain.Run {
 		r := s.run(ctx, nil)
 		if inv, ok := ctx["inventory"].(obj); ok {
 			cov, _ := inv["coverage"].(obj)
@@ -41,8 +41,8 @@ func observed(ctx obj) func(s scene) repo.Run {
 }
 
 // withItemsIn adds n items last seen by the run in (ws, env) to a setup.
-func withItemsIn(setup func(s scene) repo.Run, where func(w prooftest.World) (int64, int64), n int) func(s scene) repo.Run {
-	return func(s scene) repo.Run {
+func withItemsIn(setup func(s scene) domain.Run, where func(w prooftest.World) (int64, int64), n int) func(s scene) domain.Run {
+	return func(s scene) domain.Run {
 		r := setup(s)
 		ws, env := where(s.b.w)
 		prooftest.Items(s.t, s.b.pool, ws, env, r.ID, "deviceConfiguration", n)
@@ -55,58 +55,58 @@ func otherEnvironment(w prooftest.World) (int64, int64) { return w.WS, w.OtherEn
 
 func TestInventoryDecisions(t *testing.T) {
 	t.Parallel()
-	fin, nr := reconcile.DecisionFinalized, reconcile.DecisionNotReconciled
+	fin, nr := domain.DecisionFinalized, domain.DecisionNotReconciled
 	cases := []familyCase{
 		// succeeded
 		{name: "every attempted type succeeded", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(12), "compliancePolicy": ok(6), "appProtection": ok(4)}, nil)),
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete,
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete,
 			exact: "Inventory captured in full: 3 of 3 policy types succeeded, with 22 items observed."},
 		{name: "succeeded with nothing to observe", setup: observed(inventoryCtx([]string{"appProtection"}, obj{"appProtection": ok(0)}, nil)),
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 of 1 policy type succeeded", "0 items observed"}},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 of 1 policy type succeeded", "0 items observed"}},
 		{name: "coverage of a type not attempted is ignored", setup: observed(inventoryCtx([]string{"deviceConfiguration"}, obj{"deviceConfiguration": ok(2), "compliancePolicy": failedWith("graph_throttled")}, nil)),
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 of 1 policy type"}},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 of 1 policy type"}},
 		{name: "complete coverage wins over a blocked reason", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(1), "compliancePolicy": ok(1), "appProtection": ok(1)}, obj{"reason_code": "provider_connection_missing"})),
-			kind: fin, outcome: reconcile.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete},
 
 		// partially_succeeded
 		{name: "one failed and one never reached", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(8), "compliancePolicy": failedWith("graph_throttled")}, nil)),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
 			exact: "Inventory partly captured: 1 of 3 policy types succeeded; 1 failed (graph_throttled), 1 not reached."},
 		{name: "one skipped with a reason", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(5), "compliancePolicy": ok(3), "appProtection": skippedFor("provider_permission_missing")}, nil)),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
 			says: []string{"2 of 3 policy types succeeded; 1 skipped (provider_permission_missing)"}},
 		{name: "one blocked", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": ok(5), "appProtection": blockedFor("license_missing")}, nil)),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 blocked (license_missing)"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 blocked (license_missing)"}},
 		{name: "no coverage entry counts as a gap", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(5), "compliancePolicy": ok(5)}, nil)),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"2 of 3", "1 not reached"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"2 of 3", "1 not reached"}},
 		{name: "an unknown coverage status counts as a gap", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": ok(5), "appProtection": obj{"status": "running"}}, nil)),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 not reached"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 not reached"}},
 		{name: "usable output wins over a blocked reason", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(4), "compliancePolicy": failedWith("graph_throttled")}, obj{"reason_code": "provider_connection_missing"})),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial},
 		{name: "many failure codes are listed briefly", setup: observed(inventoryCtx([]string{"a", "b", "c", "d", "e", "f"}, obj{"a": ok(1), "b": failedWith("c1"), "c": failedWith("c2"), "d": failedWith("c3"), "e": failedWith("c4"), "f": failedWith("not json {}")}, nil)),
-			kind: fin, outcome: reconcile.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
 			says: []string{"1 of 6 policy types succeeded; 5 failed (c1, c2, c3 and 2 more)"}},
 
 		// blocked
 		{name: "blocked reason and nothing covered", setup: observed(inventoryCtx(threeTypes, obj{}, obj{"reason_code": "provider_connection_missing", "message": "Reconnect {tenant}."})),
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked,
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked,
 			exact: "Inventory blocked (provider_connection_missing): 0 of 3 policy types succeeded; 3 not reached."},
 		{name: "blocked before attempting anything", setup: observed(inventoryCtx([]string{}, obj{}, obj{"reason_code": "provider_connection_missing"})),
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"0 of 0 policy types"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"0 of 0 policy types"}},
 		{name: "every type skipped or blocked with a reason code", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": skippedFor("provider_permission_missing"), "appProtection": blockedFor("license_missing")}, nil)),
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked,
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked,
 			exact: "Inventory blocked: 0 of 2 policy types succeeded; 1 skipped (provider_permission_missing), 1 blocked (license_missing)."},
 		{name: "blocked wins over failed", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": failedWith("graph_throttled")}, obj{"reason_code": "provider_connection_missing"})),
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"1 failed (graph_throttled)"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"1 failed (graph_throttled)"}},
 		{name: "a blocked reason with an unreadable code", setup: observed(inventoryCtx(threeTypes, obj{}, obj{"reason_code": "<b>{x}</b>"})),
-			kind: fin, outcome: reconcile.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"(unrecognized code)"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"(unrecognized code)"}},
 
 		// failed
 		{name: "nothing succeeded and one failed", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": failedWith("graph_unavailable"), "compliancePolicy": failedWith("graph_throttled"), "appProtection": failedWith("graph_unavailable")}, nil)),
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonInventoryFailed,
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonInventoryFailed,
 			exact: "Inventory failed: 0 of 3 policy types succeeded; 3 failed (graph_unavailable, graph_throttled)."},
 		{name: "failed with a skipped type", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": failedWith("graph_unavailable"), "appProtection": skippedFor("provider_permission_missing")}, nil)),
-			kind: fin, outcome: reconcile.OutcomeFailed, reason: reconcile.ReasonInventoryFailed},
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonInventoryFailed},
 
 		// not_reconciled: missing proof
 		{name: "no inventory context", setup: observed(obj{}),
@@ -132,20 +132,20 @@ func TestInventoryDecisions(t *testing.T) {
 			kind: nr, reason: reconcile.ReasonScopeMismatch},
 		{name: "scope is checked without any inventory context", setup: withItemsIn(observed(obj{}), otherEnvironment, 1),
 			kind: nr, reason: reconcile.ReasonScopeMismatch},
-		{name: "a run without environment owns no items", setup: func(s scene) repo.Run {
+		{name: "a run without environment owns no items", setup: func(s scene) domain.Run {
 			r := prooftest.InsertRun(s.t, s.b.pool, prooftest.Run{WS: s.b.w.WS, Type: s.typ, Context: inventoryCtx([]string{"deviceConfiguration"}, obj{"deviceConfiguration": ok(2)}, nil)})
 			prooftest.Items(s.t, s.b.pool, s.b.w.WS, s.b.w.Env, r.ID, "deviceConfiguration", 2)
 			return s.reread(r)
 		}, kind: nr, reason: reconcile.ReasonScopeMismatch},
-		{name: "claims without observations", setup: func(s scene) repo.Run {
+		{name: "claims without observations", setup: func(s scene) domain.Run {
 			return s.run(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(40), "compliancePolicy": failedWith("graph_throttled")}, nil), nil)
 		}, kind: nr, reason: reconcile.ReasonUnverified,
 			exact: "Inventory claims 40 items for its succeeded policy types, but 0 items last seen by this run were found in its scope."},
-		{name: "observations of another run do not count", setup: func(s scene) repo.Run {
+		{name: "observations of another run do not count", setup: func(s scene) domain.Run {
 			other := s.run(obj{}, nil)
 			prooftest.Items(s.t, s.b.pool, s.b.w.WS, s.b.w.Env, other.ID, "deviceConfiguration", 5)
 			return s.run(inventoryCtx([]string{"deviceConfiguration"}, obj{"deviceConfiguration": ok(5)}, nil), nil)
 		}, kind: nr, reason: reconcile.ReasonUnverified},
 	}
-	runFamily(t, reconcile.FamilyInventorySync, cases)
+	runFamily(t, domain.FamilyInventorySync, cases)
 }

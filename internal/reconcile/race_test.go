@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
 )
@@ -28,8 +29,8 @@ func TestRaceJobAndEightReconcilers(t *testing.T) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	b := &harness{pool: pool, w: prooftest.NewWorld(t, pool), rec: reconcile.NewReconciler(pool, reconcile.DefaultStaleness(), time.Now)}
-	s := scene{t: t, b: b, typ: reconcile.FamilyInventorySync}
+	b := &harness{pool: pool, w: prooftest.NewWorld(t, pool), rec: reconcile.NewReconciler(pool, domain.DefaultStaleness(), time.Now)}
+	s := scene{t: t, b: b, typ: string(domain.FamilyInventorySync)}
 
 	jobWins, reconcilerWins := 0, 0
 	for it := range iterations {
@@ -75,19 +76,19 @@ func TestRaceJobAndEightReconcilers(t *testing.T) {
 				applied++
 				continue
 			}
-			require.Equal(t, reconcile.DecisionAlreadyTerminal, results[i].Decision.Kind, "a loser sees the winner")
+			require.Equal(t, domain.DecisionAlreadyTerminal, results[i].Decision.Kind, "a loser sees the winner")
 		}
 		final := prooftest.Get(t, pool, b.w.WS, run.ID)
-		require.Equal(t, "completed", final.Status)
+		require.Equal(t, domain.StatusCompleted, final.Status)
 		if jobWon {
 			jobWins++
 			require.Zero(t, applied, "the job's completion is never overwritten")
-			require.Equal(t, "succeeded", final.Outcome)
+			require.Equal(t, domain.OutcomeSucceeded, final.Outcome)
 			require.Nil(t, reconciliationOf(t, final))
 		} else {
 			reconcilerWins++
 			require.Equal(t, 1, applied, "exactly one reconciler writes")
-			require.Equal(t, "partially_succeeded", final.Outcome)
+			require.Equal(t, domain.OutcomePartiallySucceeded, final.Outcome)
 			require.NotNil(t, reconciliationOf(t, final))
 		}
 	}

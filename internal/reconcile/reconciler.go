@@ -2,17 +2,13 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
-
-// ErrConflict is returned by Reconcile when the run kept changing under the
-// decision (heartbeats, proof writes) for every attempt; the caller may retry.
-var ErrConflict = errors.New("run kept changing while it was being reconciled")
 
 // maxAttempts bounds how often Reconcile judges a run that changed under it.
 const maxAttempts = 3
@@ -21,16 +17,16 @@ const maxAttempts = 3
 // of POST .../reconcile), with the same adapters and write path as the sweeper.
 type Reconciler struct {
 	pool      *pgxpool.Pool
-	staleness Staleness
+	staleness domain.Staleness
 	now       func() time.Time
 	// beforeWrite, when set (by tests only), runs between the decision and
 	// its write, to inject a late proof write.
-	beforeWrite func(ctx context.Context, run repo.Run, d Decision)
+	beforeWrite func(ctx context.Context, run domain.Run, d domain.Decision)
 }
 
 // NewReconciler returns a Reconciler on pool that judges staleness with
 // staleness and takes time from now (time.Now when nil).
-func NewReconciler(pool *pgxpool.Pool, staleness Staleness, now func() time.Time) *Reconciler {
+func NewReconciler(pool *pgxpool.Pool, staleness domain.Staleness, now func() time.Time) *Reconciler {
 	if now == nil {
 		now = time.Now
 	}
@@ -38,7 +34,7 @@ func NewReconciler(pool *pgxpool.Pool, staleness Staleness, now func() time.Time
 }
 
 // Staleness is the rule r judges staleness by.
-func (r *Reconciler) Staleness() Staleness { return r.staleness }
+func (r *Reconciler) Staleness() domain.Staleness { return r.staleness }
 
 // Request asks to reconcile run RunID of workspace WorkspaceID.
 type Request struct {
@@ -52,17 +48,17 @@ type Request struct {
 	Actor string
 	// Run, when set, is the run as the caller just read it (whole, with
 	// updated_at), so that Reconcile does not read it again.
-	Run *repo.Run
+	Run *domain.Run
 }
 
 // Result is what Reconcile concluded and did.
 type Result struct {
-	Decision Decision
+	Decision domain.Decision
 	// Applied: this call finalized the run.
 	Applied bool
 	DryRun  bool
 	// Run is the run as it is after the call.
-	Run repo.Run
+	Run domain.Run
 }
 
 // Reconcile is the manual path (source "manual"). A completed run yields
@@ -73,8 +69,8 @@ type Result struct {
 // run) through the guarded single write path. When the run changed under the
 // decision it is judged again, up to 3 attempts in all; when it completed
 // meanwhile the result is already_terminal with Applied false. Repeating a
-// call is safe. Errors: repo.ErrNotFound when the run is not in the
-// workspace (or disappears), ErrConflict after 3 lost attempts, and
+// call is safe. Errors: domain.ErrNotFound when the run is not in the
+// workspace (or disappears), domain.ErrConflict after 3 lost attempts, and
 // database errors.
 func (r *Reconciler) Reconcile(ctx context.Context, req Request) (Result, error) {
 	run, err := r.read(ctx, req)
@@ -88,11 +84,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req Request) (Result, error)
 		}
 		run = *changed
 	}
-	return Result{}, ErrConflict
+	return Result{}, domain.ErrConflict
 }
 
 // read returns the run req names: the caller's read when it passed one.
-func (r *Reconciler) read(ctx context.Context, req Request) (repo.Run, error) {
+func (r *Reconciler) read(ctx context.Context, req Request) (domain.Run, error) {
 	if req.Run != nil {
 		return *req.Run, nil
 	}
@@ -101,10 +97,10 @@ func (r *Reconciler) read(ctx context.Context, req Request) (repo.Run, error) {
 
 // attempt judges run once. changed is the run as its lost write found it:
 // still open but changed since it was read, so that it is judged again.
-func (r *Reconciler) attempt(ctx context.Context, req Request, run repo.Run) (res Result, changed *repo.Run, err error) {
+func (r *Reconciler) attempt(ctx context.Context, req Request, run domain.Run) (res Result, changed *domain.Run, err error) {
 	res = Result{DryRun: req.DryRun, Run: run}
 	now := r.now()
-	if run.Status == StatusCompleted {
+	if run.Status == domain.StatusCompleted {
 		res.Decision = alreadyTerminal(run)
 		return res, nil, nil
 	}
@@ -112,19 +108,19 @@ func (r *Reconciler) attempt(ctx context.Context, req Request, run repo.Run) (re
 		res.Decision = notStale(run, r.staleness, now)
 		return res, nil, nil
 	}
-	decisions, err := DecideBatch(ctx, r.pool, []repo.Run{run})
+	decisions, err := DecideBatch(ctx, r.pool, []domain.Run{run})
 	if err != nil {
 		return Result{}, nil, err
 	}
 	res.Decision = decisions[0]
-	if req.DryRun || res.Decision.Kind != DecisionFinalized {
+	if req.DryRun || res.Decision.Kind != domain.DecisionFinalized {
 		return res, nil, nil
 	}
 	if r.beforeWrite != nil {
 		r.beforeWrite(ctx, run, res.Decision)
 	}
 	written, err := FinalizeBatch(ctx, r.pool, now, []Finalization{{
-		Run: run, Decision: res.Decision, Source: SourceManual, Actor: req.Actor, Note: req.Note,
+		Run: run, Decision: res.Decision, Source: domain.SourceManual, Actor: req.Actor, Note: req.Note,
 	}})
 	if err != nil {
 		return Result{}, nil, err
@@ -140,7 +136,7 @@ func (r *Reconciler) attempt(ctx context.Context, req Request, run repo.Run) (re
 	case repo.FinalizeChanged:
 		return Result{}, &w.Run, nil
 	default:
-		return Result{}, nil, repo.ErrNotFound
+		return Result{}, nil, domain.ErrNotFound
 	}
 	return res, nil, nil
 }

@@ -9,24 +9,24 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // partialInventory is a stale inventory run whose proof makes it partially
 // succeeded: 1 of 2 types succeeded with its 3 items observed.
-func partialInventory(s scene) repo.Run {
+func partialInventory(s scene) domain.Run {
 	r := s.run(inventoryCtx([]string{"deviceConfiguration", "compliancePolicy"},
 		obj{"deviceConfiguration": ok(3), "compliancePolicy": failedWith("graph_throttled")}, nil), nil)
 	prooftest.Items(s.t, s.b.pool, s.b.w.WS, s.b.w.Env, r.ID, "deviceConfiguration", 3)
 	return s.reread(r)
 }
 
-func reconciliationOf(t *testing.T, r repo.Run) *repo.Reconciliation {
+func reconciliationOf(t *testing.T, r domain.Run) *domain.Reconciliation {
 	t.Helper()
 	var c struct {
-		Reconciliation *repo.Reconciliation `json:"reconciliation"`
+		Reconciliation *domain.Reconciliation `json:"reconciliation"`
 	}
 	require.NoError(t, json.Unmarshal(r.Context, &c))
 	if c.Reconciliation != nil {
@@ -39,21 +39,21 @@ func TestReconcileCallerChecks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
-	s := scene{t: t, b: b, typ: reconcile.FamilyInventorySync}
+	s := scene{t: t, b: b, typ: string(domain.FamilyInventorySync)}
 
 	t.Run("unknown run and run of another workspace are not found", func(t *testing.T) {
 		run := partialInventory(s)
 		_, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.OtherWS, RunID: run.ID})
-		require.ErrorIs(t, err, repo.ErrNotFound)
+		require.ErrorIs(t, err, domain.ErrNotFound)
 		_, err = b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID + 1_000_000})
-		require.ErrorIs(t, err, repo.ErrNotFound)
+		require.ErrorIs(t, err, domain.ErrNotFound)
 	})
 	t.Run("completed run is already terminal", func(t *testing.T) {
 		run := prooftest.InsertRun(t, b.pool, prooftest.Run{WS: b.w.WS, Env: &b.w.Env, Type: "inventory.sync", Status: "completed", Outcome: "cancelled"})
 		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
-		require.Equal(t, reconcile.DecisionAlreadyTerminal, res.Decision.Kind)
-		require.Equal(t, reconcile.OutcomeCancelled, *res.Decision.Outcome)
+		require.Equal(t, domain.DecisionAlreadyTerminal, res.Decision.Kind)
+		require.Equal(t, domain.OutcomeCancelled, *res.Decision.Outcome)
 		require.Equal(t, reconcile.ReasonAlreadyTerminal, res.Decision.ReasonCode)
 		require.Contains(t, res.Decision.Explanation, "with outcome Cancelled; nothing was changed.")
 		requireCalmSentence(t, res.Decision)
@@ -65,7 +65,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 			Started: time.Now().Add(-10 * time.Minute), Context: inventoryCtx([]string{}, obj{}, "provider_connection_missing")})
 		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
-		require.Equal(t, reconcile.DecisionNotStale, res.Decision.Kind)
+		require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 		require.Equal(t, reconcile.ReasonNotStale, res.Decision.ReasonCode)
 		require.Contains(t, res.Decision.Explanation, "ago and running inventory.sync runs go stale after 30 minutes")
 		requireCalmSentence(t, res.Decision)
@@ -73,8 +73,8 @@ func TestReconcileCallerChecks(t *testing.T) {
 
 		dry, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, DryRun: true})
 		require.NoError(t, err)
-		require.Equal(t, reconcile.DecisionFinalized, dry.Decision.Kind)
-		require.Equal(t, reconcile.OutcomeBlocked, *dry.Decision.Outcome)
+		require.Equal(t, domain.DecisionFinalized, dry.Decision.Kind)
+		require.Equal(t, domain.OutcomeBlocked, *dry.Decision.Outcome)
 		require.True(t, dry.DryRun)
 		require.False(t, dry.Applied)
 		require.Equal(t, run, prooftest.Get(t, b.pool, b.w.WS, run.ID), "a dry run never writes")
@@ -84,7 +84,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 			Started: time.Now().Add(-5 * time.Minute)})
 		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
-		require.Equal(t, reconcile.DecisionNotStale, res.Decision.Kind)
+		require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 		require.Contains(t, res.Decision.Explanation, "queued runs go stale after 15 minutes")
 		requireCalmSentence(t, res.Decision)
 	})
@@ -92,7 +92,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		run := partialInventory(s)
 		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, DryRun: true})
 		require.NoError(t, err)
-		require.Equal(t, reconcile.OutcomePartiallySucceeded, *res.Decision.Outcome)
+		require.Equal(t, domain.OutcomePartiallySucceeded, *res.Decision.Outcome)
 		require.False(t, res.Applied)
 		require.Equal(t, run, prooftest.Get(t, b.pool, b.w.WS, run.ID))
 	})
@@ -101,7 +101,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		first, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
 		require.True(t, first.Applied)
-		require.Equal(t, "partially_succeeded", first.Run.Outcome)
+		require.Equal(t, domain.OutcomePartiallySucceeded, first.Run.Outcome)
 		rec := reconciliationOf(t, first.Run)
 		require.NotNil(t, rec)
 		require.Equal(t, "system", rec.Actor, "no subject recorded as system")
@@ -110,7 +110,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		again, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, Actor: "bob"})
 		require.NoError(t, err)
 		require.False(t, again.Applied)
-		require.Equal(t, reconcile.DecisionAlreadyTerminal, again.Decision.Kind)
+		require.Equal(t, domain.DecisionAlreadyTerminal, again.Decision.Kind)
 		require.Equal(t, first.Run, again.Run, "repeating the call changes nothing")
 	})
 }
@@ -119,13 +119,13 @@ func TestReconcileJudgesAgainAfterALateProofWrite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
-	s := scene{t: t, b: b, typ: reconcile.FamilyBaselineCapture}
+	s := scene{t: t, b: b, typ: string(domain.FamilyBaselineCapture)}
 
 	t.Run("finalizes on the new proof", func(t *testing.T) {
 		run := baselineRun{snapshots: []snap{{where: inScope, items: 48}}, pointTo: -1}.setup(s)
-		rec := reconcile.NewReconciler(b.pool, reconcile.DefaultStaleness(), time.Now)
-		var seen []reconcile.Decision
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r repo.Run, d reconcile.Decision) {
+		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
+		var seen []domain.Decision
+		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, d domain.Decision) {
 			seen = append(seen, d)
 			if len(seen) == 1 {
 				_, err := b.pool.Exec(ctx, `UPDATE baseline_snapshots SET gap_count = 4 WHERE operation_run_id = $1`, r.ID)
@@ -135,17 +135,17 @@ func TestReconcileJudgesAgainAfterALateProofWrite(t *testing.T) {
 		res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
 		require.Len(t, seen, 2, "judged twice")
-		require.Equal(t, reconcile.OutcomeSucceeded, *seen[0].Outcome, "the first judgement saw no gaps")
+		require.Equal(t, domain.OutcomeSucceeded, *seen[0].Outcome, "the first judgement saw no gaps")
 		require.True(t, res.Applied)
-		require.Equal(t, reconcile.OutcomePartiallySucceeded, *res.Decision.Outcome)
-		require.Equal(t, "partially_succeeded", res.Run.Outcome)
+		require.Equal(t, domain.OutcomePartiallySucceeded, *res.Decision.Outcome)
+		require.Equal(t, domain.OutcomePartiallySucceeded, res.Run.Outcome)
 		require.Contains(t, reconciliationOf(t, res.Run).Explanation, "4 gaps")
 	})
 	t.Run("new proof that fails closed is not written", func(t *testing.T) {
-		run := partialInventory(scene{t: t, b: b, typ: reconcile.FamilyInventorySync})
-		rec := reconcile.NewReconciler(b.pool, reconcile.DefaultStaleness(), time.Now)
+		run := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
+		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
 		calls := 0
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r repo.Run, _ reconcile.Decision) {
+		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
 			calls++
 			prooftest.Items(t, b.pool, b.w.OtherWS, b.w.OtherWSEnv, r.ID, "deviceConfiguration", 1)
 		})
@@ -154,35 +154,35 @@ func TestReconcileJudgesAgainAfterALateProofWrite(t *testing.T) {
 		require.Equal(t, 1, calls)
 		require.False(t, res.Applied)
 		require.Equal(t, reconcile.ReasonScopeMismatch, res.Decision.ReasonCode)
-		require.Equal(t, "running", prooftest.Get(t, b.pool, b.w.WS, run.ID).Status)
+		require.Equal(t, domain.StatusRunning, prooftest.Get(t, b.pool, b.w.WS, run.ID).Status)
 	})
 	t.Run("a job completing meanwhile wins", func(t *testing.T) {
-		run := partialInventory(scene{t: t, b: b, typ: reconcile.FamilyInventorySync})
-		rec := reconcile.NewReconciler(b.pool, reconcile.DefaultStaleness(), time.Now)
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r repo.Run, _ reconcile.Decision) {
+		run := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
+		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
+		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
 			_, err := b.pool.Exec(ctx, `UPDATE operation_runs SET status = 'completed', outcome = 'succeeded', completed_at = now() WHERE id = $1`, r.ID)
 			require.NoError(t, err)
 		})
 		res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
 		require.False(t, res.Applied)
-		require.Equal(t, reconcile.DecisionAlreadyTerminal, res.Decision.Kind)
-		require.Equal(t, reconcile.OutcomeSucceeded, *res.Decision.Outcome)
-		require.Equal(t, "succeeded", res.Run.Outcome)
+		require.Equal(t, domain.DecisionAlreadyTerminal, res.Decision.Kind)
+		require.Equal(t, domain.OutcomeSucceeded, *res.Decision.Outcome)
+		require.Equal(t, domain.OutcomeSucceeded, res.Run.Outcome)
 		require.Nil(t, reconciliationOf(t, res.Run))
 	})
 	t.Run("proof that keeps changing ends in a conflict", func(t *testing.T) {
-		run := partialInventory(scene{t: t, b: b, typ: reconcile.FamilyInventorySync})
-		rec := reconcile.NewReconciler(b.pool, reconcile.DefaultStaleness(), time.Now)
+		run := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
+		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
 		calls := 0
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r repo.Run, _ reconcile.Decision) {
+		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
 			calls++
 			prooftest.Items(t, b.pool, b.w.WS, b.w.Env, r.ID, "deviceConfiguration", 1)
 		})
 		_, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
-		require.ErrorIs(t, err, reconcile.ErrConflict)
+		require.ErrorIs(t, err, domain.ErrConflict)
 		require.Equal(t, 3, calls, "3 attempts")
-		require.Equal(t, "running", prooftest.Get(t, b.pool, b.w.WS, run.ID).Status)
+		require.Equal(t, domain.StatusRunning, prooftest.Get(t, b.pool, b.w.WS, run.ID).Status)
 	})
 }
 
@@ -194,17 +194,17 @@ func TestReconcileUsesTheCallersRead(t *testing.T) {
 	_, url := dbtest.NewWithURL(t)
 	pool, counter := prooftest.CountingPool(t, url)
 	w := prooftest.NewWorld(t, pool)
-	rec := reconcile.NewReconciler(pool, reconcile.DefaultStaleness(), time.Now)
+	rec := reconcile.NewReconciler(pool, domain.DefaultStaleness(), time.Now)
 	fresh := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "inventory.sync", Started: time.Now()})
 
 	counter.Reset()
 	res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: w.WS, RunID: fresh.ID, Run: &fresh})
 	require.NoError(t, err)
-	require.Equal(t, reconcile.DecisionNotStale, res.Decision.Kind)
+	require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 	require.Zero(t, counter.Queries(), "the caller's read is judged as is")
 
 	res, err = rec.Reconcile(ctx, reconcile.Request{WorkspaceID: w.WS, RunID: fresh.ID})
 	require.NoError(t, err)
-	require.Equal(t, reconcile.DecisionNotStale, res.Decision.Kind)
+	require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 	require.Equal(t, int64(1), counter.Queries(), "without one, Reconcile reads the run")
 }

@@ -1,8 +1,8 @@
 package reconcile
 
 import (
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // Adapter decides the terminal outcome of one family's runs from loaded
@@ -10,12 +10,12 @@ import (
 // yields a not_reconciled decision.
 type Adapter interface {
 	// Family is the canonical family, e.g. "inventory.sync".
-	Family() string
+	Family() domain.Family
 	// Version names the rules, e.g. "inventory.sync/v1"; it is recorded
 	// with every finalization.
 	Version() string
 	// Decide returns finalized (with an outcome) or not_reconciled.
-	Decide(run repo.Run, p proof.Proof) Decision
+	Decide(run domain.Run, p proof.Proof) domain.Decision
 }
 
 // registered is a supported family: its adapter and the proof it reads.
@@ -25,8 +25,8 @@ type registered struct {
 }
 
 // registry holds the supported families by canonical name.
-var registry = func() map[string]registered {
-	m := map[string]registered{}
+var registry = func() map[domain.Family]registered {
+	m := map[domain.Family]registered{}
 	for _, r := range []registered{
 		{inventoryAdapter{}, proof.KindInventory},
 		{baselineAdapter{}, proof.KindBaseline},

@@ -3,6 +3,7 @@ package reconcile
 import (
 	"strconv"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
 )
 
@@ -90,19 +91,19 @@ type artifactNoun struct {
 // failClosed is the decision for a resolution that must not be used: proof
 // tied to the run out of its scope, or several candidates and no pointer.
 // ok is false when the resolution may be used.
-func failClosed[T any](res resolution[T], noun artifactNoun, id func(*T) int64, prf map[string]any) (d Decision, ok bool) {
+func failClosed[T any](res resolution[T], noun artifactNoun, id func(*T) int64, prf map[string]any) (d domain.Decision, ok bool) {
 	switch {
 	case res.outOfScope > 0:
 		return notReconciled(ReasonScopeMismatch, noun.family+" proof lies outside this run's scope: "+
 			plural(res.outOfScope, noun.one, noun.many)+" tied to this run "+belongs(res.outOfScope)+
 			" to another workspace or environment.", prf, nil), true
 	case res.ambiguous:
-		links := make([]Link, 0, len(res.inScope))
+		links := make([]domain.Link, 0, len(res.inScope))
 		for _, a := range res.inScope {
-			links = append(links, Link{Rel: noun.rel, ID: id(a)})
+			links = append(links, domain.Link{Rel: noun.rel, ID: id(a)})
 		}
 		return notReconciled(ReasonAmbiguous, noun.family+" proof is ambiguous: "+strconv.Itoa(len(res.inScope))+
 			" "+noun.many+" were recorded for this run and its context names none of them.", prf, links), true
 	}
-	return Decision{}, false
+	return domain.Decision{}, false
 }

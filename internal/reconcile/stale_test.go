@@ -7,48 +7,48 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
 // TestStaleInGoAndSQLAgree checks the two spellings of CONTRACT §1's stale
-// rule against each other: Staleness.IsStale (the API's stale flag, the
+// rule against each other: domain.Staleness.IsStale (the API's stale flag, the
 // manual path) and the SQL the sweeper claims with, on runs of every family
 // and alias just inside and just past their thresholds.
 func TestStaleInGoAndSQLAgree(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
-	staleness, err := reconcile.ParseRunningThresholds("45m,inventory.sync=20m", reconcile.DefaultStaleness())
+	staleness, err := domain.ParseRunningThresholds("45m,inventory.sync=20m", domain.DefaultStaleness())
 	require.NoError(t, err)
 	now := time.Now().UTC().Truncate(time.Second)
 	at := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
 
-	var runs []repo.Run
-	add := func(typ, status string, created time.Time, started, heartbeat *time.Time) {
+	var runs []domain.Run
+	add := func(typ string, status domain.Status, created time.Time, started, heartbeat *time.Time) {
 		var id int64
 		require.NoError(t, b.pool.QueryRow(ctx, `INSERT INTO operation_runs (workspace_id, type, status, created_at, started_at, last_heartbeat_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, b.w.WS, typ, status, created, started, heartbeat).Scan(&id))
-		runs = append(runs, repo.Run{ID: id, Type: typ, Status: status, CreatedAt: created, StartedAt: started, LastHeartbeatAt: heartbeat})
+		runs = append(runs, domain.Run{ID: id, Type: typ, Status: status, CreatedAt: created, StartedAt: started, LastHeartbeatAt: heartbeat})
 	}
 	types := []string{"policy.sync", "restore.execute"}
-	for _, f := range []string{reconcile.FamilyInventorySync, reconcile.FamilyBaselineCapture, reconcile.FamilyBackupScheduleExecute} {
-		types = append(append(types, f), reconcile.AliasesOf(f)...)
+	for _, f := range []domain.Family{domain.FamilyInventorySync, domain.FamilyBaselineCapture, domain.FamilyBackupScheduleExecute} {
+		types = append(append(types, string(f)), domain.AliasesOf(f)...)
 	}
 	for _, typ := range types {
-		after := staleness.RunningAfter(typ)
+		after := staleness.RunningAfter(domain.Canonical(typ))
 		for _, d := range []time.Duration{after - time.Second, after + time.Second} {
-			add(typ, reconcile.StatusRunning, *at(d), nil, nil)                           // never started: measured from creation
-			add(typ, reconcile.StatusRunning, *at(5 * time.Hour), at(d), nil)             // measured from start
-			add(typ, reconcile.StatusRunning, *at(5 * time.Hour), at(6*time.Hour), at(d)) // measured from the heartbeat
+			add(typ, domain.StatusRunning, *at(d), nil, nil)                           // never started: measured from creation
+			add(typ, domain.StatusRunning, *at(5 * time.Hour), at(d), nil)             // measured from start
+			add(typ, domain.StatusRunning, *at(5 * time.Hour), at(6*time.Hour), at(d)) // measured from the heartbeat
 		}
 		for _, d := range []time.Duration{staleness.Queued - time.Second, staleness.Queued + time.Second} {
-			add(typ, reconcile.StatusQueued, *at(d), nil, nil)
+			add(typ, domain.StatusQueued, *at(d), nil, nil)
 		}
 	}
 
 	claimed, err := repo.RunClaimStale(ctx, b.pool, repo.RunClaimStaleParams{
-		Thresholds: staleness.Thresholds(), Now: now, WorkspaceID: &b.w.WS, Limit: len(runs)})
+		Thresholds: repo.ThresholdsOf(staleness), Now: now, WorkspaceID: &b.w.WS, Limit: len(runs)})
 	require.NoError(t, err)
 	inSQL := map[int64]bool{}
 	for _, r := range claimed {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
@@ -16,8 +17,8 @@ func TestUnsupportedFamiliesAreNeverFinalizedByAnAdapter(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setup(t)
-	for _, typ := range []string{reconcile.FamilyPolicySync, reconcile.FamilyBackupSetUpdate, reconcile.FamilyRestoreExecute,
-		reconcile.FamilyReviewPackGenerate, "something.new", "Inventory.Sync", "inventory.sync "} {
+	for _, typ := range []string{string(domain.FamilyPolicySync), string(domain.FamilyBackupSetUpdate), string(domain.FamilyRestoreExecute),
+		string(domain.FamilyReviewPackGenerate), "something.new", "Inventory.Sync", "inventory.sync "} {
 		t.Run(typ, func(t *testing.T) {
 			t.Parallel()
 			_, supported := reconcile.AdapterFor(typ)
@@ -29,7 +30,7 @@ func TestUnsupportedFamiliesAreNeverFinalizedByAnAdapter(t *testing.T) {
 			for _, dry := range []bool{false, true} {
 				res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, DryRun: dry})
 				require.NoError(t, err)
-				require.Equal(t, reconcile.DecisionUnsupportedFamily, res.Decision.Kind)
+				require.Equal(t, domain.DecisionUnsupportedFamily, res.Decision.Kind)
 				require.Equal(t, reconcile.ReasonUnsupported, res.Decision.ReasonCode)
 				require.Nil(t, res.Decision.Outcome)
 				require.False(t, res.Applied)
@@ -37,10 +38,10 @@ func TestUnsupportedFamiliesAreNeverFinalizedByAnAdapter(t *testing.T) {
 			}
 			require.Equal(t, run, prooftest.Get(t, b.pool, b.w.WS, run.ID), "never written")
 
-			ds, err := reconcile.DecideBatch(ctx, b.pool, []repo.Run{run})
+			ds, err := reconcile.DecideBatch(ctx, b.pool, []domain.Run{run})
 			require.NoError(t, err)
-			require.Equal(t, reconcile.DecisionUnsupportedFamily, ds[0].Kind)
-			_, err = reconcile.FinalizeBatch(ctx, b.pool, time.Now(), []reconcile.Finalization{{Run: run, Decision: ds[0], Source: reconcile.SourceSweep}})
+			require.Equal(t, domain.DecisionUnsupportedFamily, ds[0].Kind)
+			_, err = reconcile.FinalizeBatch(ctx, b.pool, time.Now(), []reconcile.Finalization{{Run: run, Decision: ds[0], Source: domain.SourceSweep}})
 			require.ErrorIs(t, err, reconcile.ErrNotFinalized)
 			require.Equal(t, run, prooftest.Get(t, b.pool, b.w.WS, run.ID))
 		})
@@ -55,7 +56,7 @@ func TestSweepPathInATransaction(t *testing.T) {
 	ctx := context.Background()
 	b := setup(t)
 	inv := scene{t: t, b: b, typ: "intune.inventory.sync"}
-	runs := []repo.Run{
+	runs := []domain.Run{
 		partialInventory(inv),
 		observed(obj{})(inv), // proof.missing
 		withItemsIn(observed(inventoryCtx([]string{"a"}, obj{"a": ok(1)}, nil)), otherWorkspace, 1)(inv), // scope mismatch
@@ -70,13 +71,13 @@ func TestSweepPathInATransaction(t *testing.T) {
 	decisions, err := reconcile.DecideBatch(ctx, tx, runs)
 	require.NoError(t, err)
 	want := []struct {
-		kind   reconcile.DecisionKind
+		kind   domain.DecisionKind
 		reason string
 	}{
-		{reconcile.DecisionFinalized, reconcile.ReasonInventoryPartial},
-		{reconcile.DecisionNotReconciled, reconcile.ReasonMissing},
-		{reconcile.DecisionNotReconciled, reconcile.ReasonScopeMismatch},
-		{reconcile.DecisionUnsupportedFamily, reconcile.ReasonUnsupported},
+		{domain.DecisionFinalized, reconcile.ReasonInventoryPartial},
+		{domain.DecisionNotReconciled, reconcile.ReasonMissing},
+		{domain.DecisionNotReconciled, reconcile.ReasonScopeMismatch},
+		{domain.DecisionUnsupportedFamily, reconcile.ReasonUnsupported},
 	}
 	fs := make([]reconcile.Finalization, len(runs))
 	for i, d := range decisions {
@@ -84,7 +85,7 @@ func TestSweepPathInATransaction(t *testing.T) {
 		require.Equal(t, want[i].reason, d.ReasonCode, i)
 		d = reconcile.StalePath(d, runs[i])
 		requireCalmSentence(t, d)
-		fs[i] = reconcile.Finalization{Run: runs[i], Decision: d, Source: reconcile.SourceSweep}
+		fs[i] = reconcile.Finalization{Run: runs[i], Decision: d, Source: domain.SourceSweep}
 	}
 	require.Equal(t, reconcile.ReasonInventoryPartial, fs[0].Decision.ReasonCode, "a finalized decision passes StalePath unchanged")
 	require.Equal(t, reconcile.ReasonMissing, fs[1].Decision.ReasonCode, "the adapter's reason is kept")
@@ -96,28 +97,28 @@ func TestSweepPathInATransaction(t *testing.T) {
 	written, err := reconcile.FinalizeBatch(ctx, tx, time.Now(), fs)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
-	wantOutcome := []string{"partially_succeeded", "failed", "failed", "failed"}
+	wantOutcome := []domain.Outcome{"partially_succeeded", "failed", "failed", "failed"}
 	wantAdapter := []string{"inventory.sync/v1", "generic/v1", "generic/v1", "generic/v1"}
 	for i, w := range written {
 		require.Equal(t, repo.FinalizeWritten, w.Status, i)
 		got := prooftest.Get(t, b.pool, fs[i].Run.WorkspaceID, w.RunID)
 		require.Equal(t, wantOutcome[i], got.Outcome, i)
 		rec := reconciliationOf(t, got)
-		require.Equal(t, "sweep", rec.Source)
+		require.Equal(t, domain.SourceSweep, rec.Source)
 		require.Equal(t, "system", rec.Actor)
 		require.Equal(t, wantAdapter[i], rec.Adapter)
 		require.Equal(t, fs[i].Decision.ReasonCode, rec.ReasonCode)
 	}
 
-	again, err := reconcile.DecideBatch(ctx, b.pool, []repo.Run{prooftest.Get(t, b.pool, b.w.WS, runs[0].ID)})
+	again, err := reconcile.DecideBatch(ctx, b.pool, []domain.Run{prooftest.Get(t, b.pool, b.w.WS, runs[0].ID)})
 	require.NoError(t, err)
-	require.Equal(t, reconcile.DecisionAlreadyTerminal, again[0].Kind, "a completed run in a batch is already terminal")
+	require.Equal(t, domain.DecisionAlreadyTerminal, again[0].Kind, "a completed run in a batch is already terminal")
 }
 
 func TestFamiliesDescribeEveryRule(t *testing.T) {
 	t.Parallel()
 	fams := reconcile.Families()
-	byName := map[string]reconcile.FamilyInfo{}
+	byName := map[domain.Family]reconcile.FamilyInfo{}
 	for _, f := range fams {
 		byName[f.Family] = f
 		for _, r := range f.Rules {
@@ -132,14 +133,14 @@ func TestFamiliesDescribeEveryRule(t *testing.T) {
 	}
 	require.Equal(t, "Scheduled backup", reconcile.FamilyName("backup.schedule.execute"))
 	require.Equal(t, "custom.job", reconcile.FamilyName("custom.job"), "an unknown type shows as stored")
-	for family, aliases := range map[string][]string{
+	for family, aliases := range map[domain.Family][]string{
 		"inventory.sync":          {"intune.inventory.sync", "inventory_sync"},
 		"baseline.capture":        {"baseline_capture", "intune.baseline.capture"},
 		"backup.schedule.execute": {"backup.schedule.run", "backup_schedule_run"},
 	} {
 		f := byName[family]
 		require.True(t, f.Supported, family)
-		require.Equal(t, family+"/v1", f.Adapter)
+		require.Equal(t, string(family)+"/v1", f.Adapter)
 		require.Equal(t, aliases, f.Aliases)
 		outcomes := map[string]bool{}
 		for _, r := range f.Rules {
@@ -152,7 +153,7 @@ func TestFamiliesDescribeEveryRule(t *testing.T) {
 			require.Equal(t, family, a.Family())
 		}
 	}
-	for _, family := range []string{"policy.sync", "backup_set.update", "restore.execute", "review_pack.generate"} {
+	for _, family := range []domain.Family{"policy.sync", "backup_set.update", "restore.execute", "review_pack.generate"} {
 		require.False(t, byName[family].Supported, family)
 		require.Empty(t, byName[family].Adapter)
 		require.NotNil(t, byName[family].Aliases)

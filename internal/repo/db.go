@@ -5,7 +5,6 @@ package repo
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,9 +16,6 @@ import (
 
 	"github.com/runproof/runproof/migrations"
 )
-
-// ErrNotFound is returned when a looked-up row does not exist (or is not visible).
-var ErrNotFound = errors.New("not found")
 
 // DBTX is what the queries run on: a pool, a connection or a transaction.
 type DBTX interface {

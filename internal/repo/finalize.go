@@ -7,32 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/runproof/runproof/internal/domain"
 )
-
-// Reconciliation is the record runproof stores in context.reconciliation
-// when it finalizes a run (CONTRACT §4). Readers of a run's context can
-// decode the object back into this type.
-type Reconciliation struct {
-	Decision       string         `json:"decision"`
-	Outcome        string         `json:"outcome"`
-	ReasonCode     string         `json:"reason_code"`
-	Explanation    string         `json:"explanation"`
-	Proof          map[string]any `json:"proof"`
-	Links          []ArtifactLink `json:"links"`
-	Source         string         `json:"source"`
-	Actor          string         `json:"actor"`
-	Adapter        string         `json:"adapter"`
-	PreviousStatus string         `json:"previous_status"`
-	ReconciledAt   time.Time      `json:"reconciled_at"`
-	Note           string         `json:"note,omitempty"`
-}
-
-// ArtifactLink names an in-scope artifact a reconciliation relied on, such
-// as {"rel": "backup_set", "id": 55}.
-type ArtifactLink struct {
-	Rel string `json:"rel"`
-	ID  int64  `json:"id"`
-}
 
 // FinalizeParams is one guarded finalization: complete run RunID with
 // Outcome, but only if it is still open and its updated_at is still
@@ -42,13 +18,13 @@ type FinalizeParams struct {
 	SeenUpdatedAt time.Time
 	// Outcome is a terminal outcome (succeeded, partially_succeeded, blocked,
 	// failed or cancelled); the schema rejects anything else.
-	Outcome string
+	Outcome domain.Outcome
 	// CompletedAt becomes completed_at.
 	CompletedAt time.Time
 	// SummaryCounts is merged over the run's summary_counts (its keys win).
 	SummaryCounts map[string]int64
 	// Reconciliation becomes context.reconciliation.
-	Reconciliation Reconciliation
+	Reconciliation domain.Reconciliation
 }
 
 // FinalizeStatus says what a guarded finalization found.
@@ -74,7 +50,7 @@ const (
 type FinalizeResult struct {
 	RunID  int64
 	Status FinalizeStatus
-	Run    Run
+	Run    domain.Run
 }
 
 // finalizeSQL is the only statement that writes a run's lifecycle state. Each
@@ -111,7 +87,7 @@ func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]Fina
 	n := len(ps)
 	ids := make([]int64, n)
 	seen := make([]time.Time, n)
-	outcomes := make([]string, n)
+	outcomes := make([]domain.Outcome, n)
 	completed := make([]time.Time, n)
 	summaries := make([]string, n)
 	recs := make([]string, n)
@@ -175,7 +151,7 @@ func classifyUnwritten(ctx context.Context, db DBTX, index map[int64]int, out []
 	}
 	for _, r := range read {
 		status := FinalizeChanged
-		if r.Status == "completed" {
+		if r.Status == domain.StatusCompleted {
 			status = FinalizeAlreadyCompleted
 		}
 		out[index[r.ID]] = FinalizeResult{RunID: r.ID, Status: status, Run: r}

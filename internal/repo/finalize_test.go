@@ -9,22 +9,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/repo"
 )
 
-func finalizeParams(run repo.Run, outcome string, now time.Time) repo.FinalizeParams {
+func finalizeParams(run domain.Run, outcome domain.Outcome, now time.Time) repo.FinalizeParams {
 	return repo.FinalizeParams{
 		RunID:         run.ID,
 		SeenUpdatedAt: run.UpdatedAt,
 		Outcome:       outcome,
 		CompletedAt:   now,
 		SummaryCounts: map[string]int64{"captured": 3, "expected": 5},
-		Reconciliation: repo.Reconciliation{
+		Reconciliation: domain.Reconciliation{
 			Decision: "finalized", Outcome: outcome, ReasonCode: "backup.partial",
 			Explanation: "Backup partly captured: backup set 55 holds 3 of 5 expected items.",
 			Proof:       map[string]any{"captured": 3},
-			Links:       []repo.ArtifactLink{{Rel: "backup_set", ID: 55}},
+			Links:       []domain.Link{{Rel: "backup_set", ID: 55}},
 			Source:      "manual", Actor: "alice", Adapter: "backup.schedule.execute/v1",
 			PreviousStatus: run.Status, ReconciledAt: now, Note: "checked with the customer",
 		},
@@ -53,32 +54,32 @@ func TestRunFinalizeWritesDecisionInOneStatement(t *testing.T) {
 	require.Equal(t, int64(1), prooftest.RunUpdates(t, tx)-before, "status, outcome, times, counts and reconciliation in one UPDATE")
 	require.NoError(t, tx.Commit(ctx))
 	got := prooftest.Get(t, pool, w.WS, run.ID)
-	require.Equal(t, "completed", got.Status)
-	require.Equal(t, "partially_succeeded", got.Outcome)
+	require.Equal(t, domain.StatusCompleted, got.Status)
+	require.Equal(t, domain.OutcomePartiallySucceeded, got.Outcome)
 	require.True(t, got.CompletedAt.Equal(now))
 	require.True(t, got.UpdatedAt.After(run.UpdatedAt))
 	require.JSONEq(t, `{"job_counter": 7, "captured": 3, "expected": 5}`, string(got.SummaryCounts),
 		"the decision's figures are merged over the job's")
 
 	var ctxObj struct {
-		BackupSetID    int64               `json:"backup_set_id"`
-		Job            string              `json:"job"`
-		Reconciliation repo.Reconciliation `json:"reconciliation"`
+		BackupSetID    int64                 `json:"backup_set_id"`
+		Job            string                `json:"job"`
+		Reconciliation domain.Reconciliation `json:"reconciliation"`
 	}
 	require.NoError(t, json.Unmarshal(got.Context, &ctxObj))
 	require.Equal(t, int64(55), ctxObj.BackupSetID)
 	require.Equal(t, "kept", ctxObj.Job)
 	rec := ctxObj.Reconciliation
-	require.Equal(t, "finalized", rec.Decision)
-	require.Equal(t, "partially_succeeded", rec.Outcome)
+	require.Equal(t, domain.DecisionFinalized, rec.Decision)
+	require.Equal(t, domain.OutcomePartiallySucceeded, rec.Outcome)
 	require.Equal(t, "backup.partial", rec.ReasonCode)
-	require.Equal(t, "manual", rec.Source)
+	require.Equal(t, domain.SourceManual, rec.Source)
 	require.Equal(t, "alice", rec.Actor)
 	require.Equal(t, "backup.schedule.execute/v1", rec.Adapter)
-	require.Equal(t, "running", rec.PreviousStatus)
+	require.Equal(t, domain.StatusRunning, rec.PreviousStatus)
 	require.Equal(t, "checked with the customer", rec.Note)
 	require.True(t, rec.ReconciledAt.Equal(now))
-	require.Equal(t, []repo.ArtifactLink{{Rel: "backup_set", ID: 55}}, rec.Links)
+	require.Equal(t, []domain.Link{{Rel: "backup_set", ID: 55}}, rec.Links)
 	require.Equal(t, map[string]any{"captured": float64(3)}, rec.Proof)
 }
 
@@ -88,7 +89,7 @@ func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
 	pool := dbtest.New(t)
 	w := prooftest.NewWorld(t, pool)
 	now := time.Now()
-	newRun := func() repo.Run {
+	newRun := func() domain.Run {
 		return prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "inventory.sync"})
 	}
 
@@ -99,7 +100,7 @@ func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
 		res, err := repo.RunFinalize(ctx, pool, finalizeParams(run, "failed", now))
 		require.NoError(t, err)
 		require.Equal(t, repo.FinalizeAlreadyCompleted, res.Status)
-		require.Equal(t, "succeeded", res.Run.Outcome)
+		require.Equal(t, domain.OutcomeSucceeded, res.Run.Outcome)
 		require.NotContains(t, string(res.Run.Context), "reconciliation")
 	})
 	t.Run("completed, read after it completed", func(t *testing.T) {
@@ -112,7 +113,7 @@ func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, repo.FinalizeAlreadyCompleted, res.Status)
 		got := prooftest.Get(t, pool, w.WS, run.ID)
-		require.Equal(t, "succeeded", got.Outcome)
+		require.Equal(t, domain.OutcomeSucceeded, got.Outcome)
 		require.Equal(t, run.UpdatedAt, got.UpdatedAt, "not written")
 	})
 	t.Run("changed but open", func(t *testing.T) {
@@ -122,7 +123,7 @@ func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
 		res, err := repo.RunFinalize(ctx, pool, finalizeParams(run, "failed", now))
 		require.NoError(t, err)
 		require.Equal(t, repo.FinalizeChanged, res.Status)
-		require.Equal(t, "running", res.Run.Status)
+		require.Equal(t, domain.StatusRunning, res.Run.Status)
 		require.True(t, res.Run.UpdatedAt.After(run.UpdatedAt))
 	})
 	t.Run("gone", func(t *testing.T) {
@@ -141,13 +142,13 @@ func TestRunFinalizeReportsWhatBeatTheGuard(t *testing.T) {
 		again, err := repo.RunFinalize(ctx, pool, finalizeParams(run, "succeeded", now))
 		require.NoError(t, err)
 		require.Equal(t, repo.FinalizeAlreadyCompleted, again.Status)
-		require.Equal(t, "failed", again.Run.Outcome)
+		require.Equal(t, domain.OutcomeFailed, again.Run.Outcome)
 	})
 	t.Run("not a terminal outcome", func(t *testing.T) {
 		run := newRun()
 		_, err := repo.RunFinalize(ctx, pool, finalizeParams(run, "pending", now))
 		require.ErrorContains(t, err, "check constraint")
-		require.Equal(t, "running", prooftest.Get(t, pool, w.WS, run.ID).Status)
+		require.Equal(t, domain.StatusRunning, prooftest.Get(t, pool, w.WS, run.ID).Status)
 	})
 }
 
@@ -157,7 +158,7 @@ func TestRunFinalizeBatchAppliesTheGuardPerRow(t *testing.T) {
 	pool := dbtest.New(t)
 	w := prooftest.NewWorld(t, pool)
 	now := time.Now()
-	var runs []repo.Run
+	var runs []domain.Run
 	for range 4 {
 		runs = append(runs, prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "policy.sync"}))
 	}
@@ -179,8 +180,8 @@ func TestRunFinalizeBatchAppliesTheGuardPerRow(t *testing.T) {
 		require.Equal(t, runs[i].ID, res[i].RunID)
 		require.Equal(t, want[i], res[i].Status, "run %d", i)
 	}
-	require.Equal(t, "cancelled", prooftest.Get(t, pool, w.WS, runs[1].ID).Outcome)
-	require.Equal(t, "running", prooftest.Get(t, pool, w.WS, runs[2].ID).Status)
+	require.Equal(t, domain.OutcomeCancelled, prooftest.Get(t, pool, w.WS, runs[1].ID).Outcome)
+	require.Equal(t, domain.StatusRunning, prooftest.Get(t, pool, w.WS, runs[2].ID).Status)
 
 	_, err = repo.RunFinalizeBatch(ctx, pool, []repo.FinalizeParams{ps[0], ps[0]})
 	require.ErrorContains(t, err, "given twice")

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/runproof/runproof/internal/domain"
 )
 
 // RunPosition is a keyset position in the hub's order (created_at DESC, id DESC).
@@ -18,11 +20,11 @@ type RunPosition struct {
 // them, newest first. Zero-valued filters do not filter.
 type RunListParams struct {
 	WorkspaceID   int64
-	Subject       string // the member asking; their environment grants apply
-	EnvironmentID *int64 // only runs of this environment
-	Family        string // only runs of this canonical family, stored under its name or an alias
-	Status        string
-	Outcome       string
+	Subject       string        // the member asking; their environment grants apply
+	EnvironmentID *int64        // only runs of this environment
+	Family        domain.Family // only runs of this canonical family, stored under its name or an alias
+	Status        domain.Status
+	Outcome       domain.Outcome
 	Stale         *bool
 	Thresholds    StaleThresholds // for Stale
 	Now           time.Time       // for Stale
@@ -43,7 +45,7 @@ type RunPage struct {
 // environment that is one query: membership and environment names are
 // joined, never fetched separately. A member with environment grants needs a
 // second, which reads their granted environments only (RunListQuery says
-// why). It returns ErrNotFound when the subject is not a member (or the
+// why). It returns domain.ErrNotFound when the subject is not a member (or the
 // workspace does not exist).
 func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPage) (Member, error) {
 	page.store.reset()
@@ -93,7 +95,7 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 		return Member{}, false, fmt.Errorf("list runs: %w", err)
 	}
 	if !found {
-		return Member{}, false, ErrNotFound
+		return Member{}, false, domain.ErrNotFound
 	}
 	return m, row.everyEnvironment, nil
 }
@@ -129,15 +131,15 @@ func hubFilters(p RunListParams) (string, []any) {
 	}
 	if p.Family != "" {
 		q.and("run_family(r.type) = ") // the expression of operation_runs_workspace_family_newest
-		q.arg(p.Family)
+		q.arg(string(p.Family))
 	}
 	// Status and outcome are literals from closed sets: as parameters, their
 	// skewed distribution makes PostgreSQL re-plan the query on every call.
 	if p.Status != "" {
-		q.and("r.status = " + literal(statusLiterals, p.Status))
+		q.and("r.status = " + literal(statusLiterals, string(p.Status)))
 	}
 	if p.Outcome != "" {
-		q.and("r.outcome = " + literal(outcomeLiterals, p.Outcome))
+		q.and("r.outcome = " + literal(outcomeLiterals, string(p.Outcome)))
 	}
 	if p.Stale != nil {
 		n := len(q.args) + 1
@@ -173,7 +175,7 @@ func hubSQL(p RunListParams, filters string, granted bool) string {
 	}
 	b.Grow(len(hubQueryGrantedEnvironments) + 2*len(filters) + 512)
 	b.WriteString(hubQueryGrantedEnvironments)
-	if p.Family != "" || p.Outcome != "" || p.Status == "queued" || p.Status == "running" || (p.Stale != nil && *p.Stale) {
+	if p.Family != "" || p.Outcome != "" || p.Status.Open() || (p.Stale != nil && *p.Stale) {
 		// Their indexes lead with the workspace: with it, a walk may take one
 		// of them when the filter is rarer than the environment.
 		b.WriteString(" AND r.workspace_id = $1")

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -55,7 +56,7 @@ func TestRunPageReusedAcrossReads(t *testing.T) {
 	}
 
 	_, err = repo.RunListForMember(ctx, pool, repo.RunListParams{WorkspaceID: ws, Subject: "stranger", Limit: 5}, &reused)
-	require.ErrorIs(t, err, repo.ErrNotFound)
+	require.ErrorIs(t, err, domain.ErrNotFound)
 }
 
 // A selective hub filter reads its own rows only: with the rare runs oldest,

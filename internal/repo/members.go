@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/runproof/runproof/internal/domain"
 )
 
 // Member is a subject's membership of one workspace. Which environments it
@@ -16,14 +17,14 @@ type Member struct {
 
 // MemberGet returns subject's membership of workspace ws, for routes that
 // read no run (the run reads join membership themselves); read per request,
-// so a removed member loses access at once. It returns ErrNotFound
+// so a removed member loses access at once. It returns domain.ErrNotFound
 // when the subject is not a member, including when the workspace does not exist.
 func MemberGet(ctx context.Context, db DBTX, ws int64, subject string) (Member, error) {
 	var m Member
 	err := db.QueryRow(ctx, `SELECT role FROM workspace_members
 		WHERE workspace_id = $1 AND subject = $2`, ws, subject).Scan(&m.Role)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Member{}, ErrNotFound
+		return Member{}, domain.ErrNotFound
 	}
 	if err != nil {
 		return Member{}, fmt.Errorf("get member: %w", err)

@@ -3,6 +3,8 @@ package repo
 import (
 	"context"
 	"fmt"
+
+	"github.com/runproof/runproof/internal/domain"
 )
 
 // RunGetForMemberParams names a run as one workspace member asks for it.
@@ -15,7 +17,7 @@ type RunGetForMemberParams struct {
 }
 
 // RunGetForMember returns the caller's membership and the run in one round
-// trip. It returns ErrNotFound alike when the subject is not a member of the
+// trip. It returns domain.ErrNotFound alike when the subject is not a member of the
 // workspace (or the workspace does not exist), when the run does not exist or
 // belongs to another workspace, and when the run's environment is not granted
 // to a member without all_environments (a run with no environment is visible
@@ -36,7 +38,7 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 		if err := rows.Err(); err != nil {
 			return Member{}, RunView{}, fmt.Errorf("get run: %w", err)
 		}
-		return Member{}, RunView{}, ErrNotFound
+		return Member{}, RunView{}, domain.ErrNotFound
 	}
 	var (
 		row  runViewRow
@@ -53,16 +55,16 @@ func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Mem
 }
 
 // RunGetWholeForMember is RunGetForMember for a caller that needs the whole
-// run, as the reconciler does: the same visibility and the same ErrNotFound
+// run, as the reconciler does: the same visibility and the same domain.ErrNotFound
 // for every hidden case, every column, one round trip.
-func RunGetWholeForMember(ctx context.Context, db DBTX, ws int64, subject string, id int64) (Member, Run, error) {
+func RunGetWholeForMember(ctx context.Context, db DBTX, ws int64, subject string, id int64) (Member, domain.Run, error) {
 	var m Member
 	run, err := scanRun(db.QueryRow(ctx, `SELECT `+runColumns+`, m.role
 		FROM `+runFrom+`
 		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
 		WHERE r.workspace_id = $1 AND r.id = $3 AND `+memberSeesRun, ws, subject, id), &m.Role)
 	if err != nil {
-		return Member{}, Run{}, err
+		return Member{}, domain.Run{}, err
 	}
 	return m, run, nil
 }

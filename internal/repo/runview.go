@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/runproof/runproof/internal/domain"
 )
 
 // RunView is a run as the API renders it: the row with context.reconciliation
@@ -16,7 +17,7 @@ import (
 type RunView struct {
 	// Run has Context and Failures nil unless selected with diagnostics;
 	// Initiator and UpdatedAt, which no response shows, stay unset.
-	Run
+	domain.Run
 	// Reconciliation is context.reconciliation, nil when the run has none.
 	Reconciliation json.RawMessage
 }
@@ -83,12 +84,12 @@ func (r *runViewRow) dest(diagnostics bool) []any {
 // view copies the row, a run of workspace ws, out of the driver's buffer into
 // v; context and failures stay nil unless scanned (with diagnostics).
 func (r *runViewRow) view(v *RunView, ws int64, page *pageStore) error {
-	*v = RunView{Run: Run{
+	*v = RunView{Run: domain.Run{
 		ID:          r.id,
 		WorkspaceID: ws,
 		Type:        page.str(r.typ),
-		Status:      page.str(r.status),
-		Outcome:     page.str(r.outcome),
+		Status:      domain.Status(page.str(r.status)),
+		Outcome:     domain.Outcome(page.str(r.outcome)),
 		CreatedAt:   r.createdAt,
 	}}
 	if r.environmentID.Valid {
@@ -194,10 +195,10 @@ func (s *slab[T]) ptr(v T) *T {
 	return &(*s)[len(*s)-1]
 }
 
-// scanError maps a scan's error: pgx.ErrNoRows becomes ErrNotFound.
+// scanError maps a scan's error: pgx.ErrNoRows becomes domain.ErrNotFound.
 func scanError(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return ErrNotFound
+		return domain.ErrNotFound
 	}
 	return fmt.Errorf("scan run: %w", err)
 }

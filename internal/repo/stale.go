@@ -3,9 +3,12 @@ package repo
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/runproof/runproof/internal/domain"
 )
 
 // StaleThresholds is the staleness rule in the shape SQL needs: per canonical
@@ -30,6 +33,17 @@ func staleCondition(n int) string {
 				$%[5]d::interval)))`, n, n+1, n+2, n+3, n+4)
 }
 
+// ThresholdsOf returns staleness rule s in the shape SQL needs: the
+// per-family running thresholds as parallel lists, in family order.
+func ThresholdsOf(s domain.Staleness) StaleThresholds {
+	t := StaleThresholds{Queued: s.Queued, RunningDefault: s.RunningDefault}
+	for _, f := range slices.Sorted(maps.Keys(s.Running)) {
+		t.RunningFamilies = append(t.RunningFamilies, string(f))
+		t.RunningAfter = append(t.RunningAfter, s.Running[f])
+	}
+	return t
+}
+
 func (s StaleThresholds) args(now time.Time) []any {
 	return []any{now, s.Queued, s.RunningFamilies, s.RunningAfter, s.RunningDefault}
 }
@@ -46,18 +60,18 @@ type RunClaimStaleParams struct {
 // RunClaimStale locks up to Limit stale runs in id order with FOR UPDATE SKIP
 // LOCKED, so concurrent sweepers never claim the same run. Call it in a
 // transaction; the locks hold until it ends.
-func RunClaimStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, error) {
+func RunClaimStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]domain.Run, error) {
 	return staleRuns(ctx, db, p, "FOR UPDATE OF r SKIP LOCKED")
 }
 
 // RunReadStale reads the runs RunClaimStale would claim, locking none: a dry
 // run neither waits for nor holds up a job, a sweeper or a reconcile, and
 // sees the runs they hold too.
-func RunReadStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]Run, error) {
+func RunReadStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]domain.Run, error) {
 	return staleRuns(ctx, db, p, "")
 }
 
-func staleRuns(ctx context.Context, db DBTX, p RunClaimStaleParams, lock string) ([]Run, error) {
+func staleRuns(ctx context.Context, db DBTX, p RunClaimStaleParams, lock string) ([]domain.Run, error) {
 	args := append([]any{p.AfterID, p.WorkspaceID, p.Limit}, p.Thresholds.args(p.Now)...)
 	rows, err := db.Query(ctx, `SELECT `+runColumns+` FROM `+runFrom+`
 		WHERE r.status <> 'completed' AND r.id > $1

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -57,7 +58,7 @@ func seedStale(t *testing.T, db repo.DBTX, now time.Time) staleFixture {
 	return f
 }
 
-func ids(runs []repo.Run) []int64 {
+func ids(runs []domain.Run) []int64 {
 	out := make([]int64, 0, len(runs))
 	for _, r := range runs {
 		out = append(out, r.ID)

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/metrics"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
@@ -31,7 +32,7 @@ type Config struct {
 	// PostgreSQL). SKIP LOCKED keeps them apart, as it keeps replicas apart.
 	Workers int
 	// Staleness decides which open runs are stale (default: the contract's).
-	Staleness reconcile.Staleness
+	Staleness domain.Staleness
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// After is the timer Start waits on (default time.After); tests inject
@@ -70,7 +71,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, 1000)
 	cfg.Workers = cmp.Or(cfg.Workers, 2)
 	if cfg.Staleness.RunningDefault == 0 {
-		cfg.Staleness = reconcile.DefaultStaleness()
+		cfg.Staleness = domain.DefaultStaleness()
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -90,7 +91,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	if cfg.BatchSize < 1 || cfg.BatchSize > MaxBatchSize {
 		return nil, fmt.Errorf("sweep: batch size %d outside 1–%d", cfg.BatchSize, MaxBatchSize)
 	}
-	return &Sweeper{pool: pool, cfg: cfg, thresholds: cfg.Staleness.Thresholds()}, nil
+	return &Sweeper{pool: pool, cfg: cfg, thresholds: repo.ThresholdsOf(cfg.Staleness)}, nil
 }
 
 // Options narrow one pass.
@@ -104,9 +105,9 @@ type Options struct {
 // Key groups a pass's runs: canonical family, the decision taken (the
 // adapter's, or unsupported_family) and the outcome written.
 type Key struct {
-	Family   string
-	Decision reconcile.DecisionKind
-	Outcome  reconcile.Outcome
+	Family   domain.Family
+	Decision domain.DecisionKind
+	Outcome  domain.Outcome
 }
 
 // Result is what one pass did.
@@ -203,10 +204,10 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 	keys := make([]Key, len(runs))
 	for i, run := range runs {
 		d := decisions[i]
-		keys[i] = Key{Family: reconcile.Canonical(run.Type), Decision: d.Kind}
+		keys[i] = Key{Family: run.Family(), Decision: d.Kind}
 		final := reconcile.StalePath(d, run)
 		keys[i].Outcome = *final.Outcome
-		finals[i] = reconcile.Finalization{Run: run, Decision: final, Source: reconcile.SourceSweep}
+		finals[i] = reconcile.Finalization{Run: run, Decision: final, Source: domain.SourceSweep}
 	}
 
 	counted := keys // a dry run counts every decision, a real one what it wrote
@@ -241,7 +242,7 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 	for _, k := range counted {
 		res.Counts[k]++
 		if s.cfg.Metrics != nil && !opts.DryRun {
-			s.cfg.Metrics.CountDecision(k.Family, string(k.Decision), string(k.Outcome))
+			s.cfg.Metrics.CountDecision(string(k.Family), string(k.Decision), string(k.Outcome))
 		}
 	}
 	s.cfg.Log.Info("sweep batch", "claimed", len(runs), "finalized", written, "dry_run", opts.DryRun,

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/dbtest"
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
 	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
@@ -33,7 +34,7 @@ func newSweeper(t testing.TB, pool *pgxpool.Pool, now time.Time, batch, workers 
 type finalState struct {
 	id                    int64
 	status, outcome, kase string
-	rec                   *repo.Reconciliation
+	rec                   *domain.Reconciliation
 }
 
 func readRuns(t testing.TB, pool *pgxpool.Pool, ws int64) []finalState {
@@ -48,7 +49,7 @@ func readRuns(t testing.TB, pool *pgxpool.Pool, ws int64) []finalState {
 		var rec []byte
 		require.NoError(t, rows.Scan(&s.id, &s.status, &s.outcome, &s.kase, &rec))
 		if rec != nil {
-			s.rec = &repo.Reconciliation{}
+			s.rec = &domain.Reconciliation{}
 			require.NoError(t, json.Unmarshal(rec, s.rec))
 			prooftest.RequireReconciliationKeys(t, []byte(`{"reconciliation":`+string(rec)+`}`))
 		}
@@ -136,7 +137,7 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 	slices.Reverse(byHandOrder)
 	wg.Go(func() {
 		<-start
-		rec := reconcile.NewReconciler(pool, reconcile.DefaultStaleness(), func() time.Time { return now })
+		rec := reconcile.NewReconciler(pool, domain.DefaultStaleness(), func() time.Time { return now })
 		for _, id := range byHandOrder {
 			_, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: f.ws, RunID: id, Actor: "operator"})
 			assert.NoError(t, err)
@@ -182,11 +183,11 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 			continue
 		}
 		bySweep++
-		require.Equal(t, "sweep", r.rec.Source)
+		require.Equal(t, domain.SourceSweep, r.rec.Source)
 		require.Equal(t, "system", r.rec.Actor)
-		wantPrevious := "running"
+		wantPrevious := domain.StatusRunning
 		if r.kase == "restore_queued" {
-			wantPrevious = "queued"
+			wantPrevious = domain.StatusQueued
 		}
 		require.Equal(t, wantPrevious, r.rec.PreviousStatus)
 		require.NotEmpty(t, r.rec.Explanation)
@@ -215,11 +216,11 @@ func TestRunOnceSummaryAndDryRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 90, res.Finalized)
 	require.Equal(t, dry.Counts, res.Counts, "the dry run predicted the real one")
-	inv := reconcile.FamilyInventorySync
-	require.Equal(t, 20, res.Counts[sweep.Key{Family: inv, Decision: reconcile.DecisionFinalized, Outcome: reconcile.OutcomeSucceeded}]+
-		res.Counts[sweep.Key{Family: inv, Decision: reconcile.DecisionFinalized, Outcome: reconcile.OutcomePartiallySucceeded}])
-	require.Equal(t, 10, res.Counts[sweep.Key{Family: inv, Decision: reconcile.DecisionNotReconciled, Outcome: reconcile.OutcomeFailed}])
-	require.Equal(t, 10, res.Counts[sweep.Key{Family: "policy.sync", Decision: reconcile.DecisionUnsupportedFamily, Outcome: reconcile.OutcomeFailed}])
+	inv := domain.FamilyInventorySync
+	require.Equal(t, 20, res.Counts[sweep.Key{Family: inv, Decision: domain.DecisionFinalized, Outcome: domain.OutcomeSucceeded}]+
+		res.Counts[sweep.Key{Family: inv, Decision: domain.DecisionFinalized, Outcome: domain.OutcomePartiallySucceeded}])
+	require.Equal(t, 10, res.Counts[sweep.Key{Family: inv, Decision: domain.DecisionNotReconciled, Outcome: domain.OutcomeFailed}])
+	require.Equal(t, 10, res.Counts[sweep.Key{Family: "policy.sync", Decision: domain.DecisionUnsupportedFamily, Outcome: domain.OutcomeFailed}])
 
 	again, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
 	require.NoError(t, err)

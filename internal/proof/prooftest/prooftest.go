@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -79,7 +80,7 @@ type Run struct {
 }
 
 // InsertRun inserts r and returns it as repo.RunGet reads it.
-func InsertRun(t testing.TB, db repo.DBTX, r Run) repo.Run {
+func InsertRun(t testing.TB, db repo.DBTX, r Run) domain.Run {
 	t.Helper()
 	status, outcome := r.Status, r.Outcome
 	if status == "" {
@@ -104,7 +105,7 @@ func InsertRun(t testing.TB, db repo.DBTX, r Run) repo.Run {
 }
 
 // Get reads run id of workspace ws.
-func Get(t testing.TB, db repo.DBTX, ws, runID int64) repo.Run {
+func Get(t testing.TB, db repo.DBTX, ws, runID int64) domain.Run {
 	t.Helper()
 	run, err := repo.RunGet(context.Background(), db, ws, runID)
 	require.NoError(t, err)

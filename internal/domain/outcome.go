@@ -1,11 +1,4 @@
-package reconcile
-
-// Run statuses. Only StatusCompleted is terminal.
-const (
-	StatusQueued    = "queued"
-	StatusRunning   = "running"
-	StatusCompleted = "completed"
-)
+package domain
 
 // Outcome is a run's outcome; OutcomePending while it is not completed.
 type Outcome string
@@ -19,6 +12,19 @@ const (
 	OutcomeFailed             Outcome = "failed"
 	OutcomeCancelled          Outcome = "cancelled"
 )
+
+// Outcomes lists every outcome, pending first.
+var Outcomes = []Outcome{OutcomePending, OutcomeSucceeded, OutcomePartiallySucceeded,
+	OutcomeBlocked, OutcomeFailed, OutcomeCancelled}
+
+// Terminal reports whether o is an outcome a completed run can have.
+func (o Outcome) Terminal() bool {
+	switch o {
+	case OutcomeSucceeded, OutcomePartiallySucceeded, OutcomeBlocked, OutcomeFailed, OutcomeCancelled:
+		return true
+	}
+	return false
+}
 
 // Label is the operator-facing label of an outcome.
 func (o Outcome) Label() string {
