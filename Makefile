@@ -20,10 +20,11 @@ test: lint ## the whole suite against a real PostgreSQL
 lint: fmt-check vet ## gofmt and go vet
 
 fmt-check:
-	@out="$$(gofmt -l cmd internal migrations)"; if [[ -n "$$out" ]]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out="$$(gofmt -l cmd internal migrations bench)"; if [[ -n "$$out" ]]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	go vet ./...
+	cd bench/river && go vet ./...
 
 db: ## print a DATABASE_URL, starting the private cluster when needed
 	@scripts/pg.sh
@@ -38,8 +39,8 @@ openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swa
 bench-api: ## HTTP load benchmark: ≥200,000 runs, 32 clients, runproof vs a bare chi+pgx floor, 3 interleaved rounds, loopback only
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go build -o bin/api ./cmd/api && go build -o bin/benchapi ./cmd/benchapi && bin/benchapi -api bin/api -rounds 3
 
-bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floor (BENCH_SWEEP_RUNS, BENCH_SWEEP_WORKERS)
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench BenchmarkSweep -benchtime=1x -timeout 30m ./internal/sweep/
+bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floor and River's rescuer, 3 interleaved rounds (BENCH_SWEEP_RUNS, BENCH_SWEEP_WORKERS)
+	@export DATABASE_URL="$$(scripts/pg.sh)" && (cd bench/river && go build -o ../../bin/benchsweep .) && bin/benchsweep -rounds 3 -repo .
 
 bench: ## the Go micro-benchmarks (decide, proof loading)
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/proof/
