@@ -15,7 +15,7 @@ run: ## database, migrations, demo data, dev token, then the server on :8080
 	@scripts/demo.sh
 
 test: lint ## the whole suite against a real PostgreSQL
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test $(RACE) -count=1 -timeout 30m ./...
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go test $(RACE) -count=1 -timeout 30m ./... && (cd bench/river && go test -count=1 ./...)
 
 lint: fmt-check vet ## gofmt and go vet
 
