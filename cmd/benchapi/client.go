@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -27,10 +28,12 @@ const requestTimeout = 10 * time.Second
 
 // get sends GET path, with the Authorization header auth when not empty,
 // reads the whole response and returns its status. After an error the
-// connection is closed; the next get dials again.
-func (c *conn) get(path, auth string) (int, error) {
+// connection is closed; the next get dials again. ctx bounds only the dial: a
+// request once sent is let finish (see drive).
+func (c *conn) get(ctx context.Context, path, auth string) (int, error) {
 	if c.c == nil {
-		nc, err := net.Dial("tcp", c.addr)
+		d := net.Dialer{Timeout: requestTimeout}
+		nc, err := d.DialContext(ctx, "tcp", c.addr)
 		if err != nil {
 			return 0, err
 		}

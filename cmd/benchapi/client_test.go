@@ -52,7 +52,7 @@ func testClient(t *testing.T) (c *conn, dials *atomic.Int64) {
 
 func expectStatus(t *testing.T, c *conn, path string, want int) {
 	t.Helper()
-	if status, err := c.get(path, ""); err != nil || status != want {
+	if status, err := c.get(t.Context(), path, ""); err != nil || status != want {
 		t.Fatalf("GET %s = %d, %v; want %d", path, status, err, want)
 	}
 }
@@ -71,7 +71,7 @@ func TestClientReadsWholeResponsesOnOneConnection(t *testing.T) {
 func TestClientSendsTheAuthorizationHeader(t *testing.T) {
 	c, _ := testClient(t)
 	for _, auth := range []string{"Bearer t0ken", ""} {
-		if _, err := c.get("/auth", auth); err != nil {
+		if _, err := c.get(t.Context(), "/auth", auth); err != nil {
 			t.Fatal(err)
 		}
 		if got := gotAuth.Load(); got != auth {
@@ -91,7 +91,7 @@ func TestClientRedialsAfterTheServerCloses(t *testing.T) {
 
 func TestClientRefusesChunkedResponses(t *testing.T) {
 	c, _ := testClient(t)
-	if _, err := c.get("/chunked", ""); err == nil || !strings.Contains(err.Error(), "chunked") {
+	if _, err := c.get(t.Context(), "/chunked", ""); err == nil || !strings.Contains(err.Error(), "chunked") {
 		t.Fatalf("GET /chunked: err = %v; want the chunked refusal", err)
 	}
 	if c.c != nil {

@@ -93,7 +93,7 @@ func drive(ctx context.Context, conns []conn, s scenario, duration time.Duration
 			for ctx.Err() == nil && time.Now().Before(deadline) && sent.Add(1) <= int64(maxRequests) {
 				path := s.path(rng)
 				t0 := time.Now()
-				status, err := conns[i].get(path, auth)
+				status, err := conns[i].get(ctx, path, auth)
 				if err != nil {
 					failures.Add(1)
 					continue

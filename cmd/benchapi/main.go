@@ -37,16 +37,20 @@ func main() {
 	flag.StringVar(&o.dbName, "db", "runproof_bench", "database to create and seed on DATABASE_URL's server")
 	flag.Parse()
 	o.serverURL = os.Getenv("DATABASE_URL")
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// The whole run is bounded: seeding, plus each scenario's time twice over.
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+time.Duration(8*o.rounds)*(o.warmup+o.duration))
-	defer cancel()
-	if err := run(ctx, o, os.Stdout); err != nil {
+	if err := runBounded(o); err != nil {
 		fmt.Fprintln(os.Stderr, "benchapi:", err)
 		os.Exit(1)
 	}
+}
+
+// runBounded runs the benchmark until it ends, an interrupt or its time limit:
+// seeding, plus each scenario's time twice over.
+func runBounded(o options) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute+time.Duration(8*o.rounds)*(o.warmup+o.duration))
+	defer cancel()
+	return run(ctx, o, os.Stdout)
 }
 
 type options struct {

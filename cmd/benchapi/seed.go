@@ -33,7 +33,7 @@ func ensureDatabase(ctx context.Context, serverURL, name string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close(ctx)
+	defer func() { _ = conn.Close(ctx) }() // the answer no longer depends on this connection
 	var exists bool
 	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err
@@ -61,8 +61,7 @@ func seed(ctx context.Context, pool *pgxpool.Pool, runs int) (dataset, error) {
 		return dataset{}, err
 	}
 	_, err = m.Up(ctx)
-	m.Close()
-	if err != nil {
+	if err = errors.Join(err, m.Close()); err != nil {
 		return dataset{}, fmt.Errorf("migrate: %w", err)
 	}
 	d := dataset{subject: benchSubject, environments: 4}

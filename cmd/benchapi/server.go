@@ -23,7 +23,7 @@ type server struct {
 // startServer runs argv with env added to a minimal environment, on a free
 // loopback port, and waits (at most 20 s) until its /healthz answers.
 func startServer(ctx context.Context, name string, argv []string, env ...string) (*server, error) {
-	port, err := freePort()
+	port, err := freePort(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -43,12 +43,8 @@ func startServer(ctx context.Context, name string, argv []string, env ...string)
 	s := &server{name: name, base: "http://" + addr, cmd: cmd}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		res, err := http.Get(s.base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s, nil
-			}
+		if healthy(ctx, s.base+"/healthz") {
+			return s, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -61,13 +57,28 @@ func startServer(ctx context.Context, name string, argv []string, env ...string)
 	return nil, fmt.Errorf("%s did not become healthy on %s", name, addr)
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// healthy reports whether GET url answers 200.
+func healthy(ctx context.Context, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	_ = res.Body.Close() // nothing was read; only the status matters
+	return res.StatusCode == http.StatusOK
+}
+
+func freePort(ctx context.Context) (int, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	port := ln.Addr().(*net.TCPAddr).Port
+	return port, ln.Close()
 }
 
 // stop ends the child it started, by its pid.
@@ -92,7 +103,7 @@ func (s *server) memory() memory {
 		return memory{}
 	}
 	var m memory
-	for _, line := range strings.Split(string(b), "\n") {
+	for line := range strings.SplitSeq(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			continue

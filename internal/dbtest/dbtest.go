@@ -56,6 +56,7 @@ func open(t testing.TB, m pgtestdb.Migrator) (*pgxpool.Pool, string) {
 // serverConfig reads the server to clone databases on from DATABASE_URL, which
 // `make test` always sets (starting a private cluster when needed).
 func serverConfig(t testing.TB) pgtestdb.Config {
+	t.Helper()
 	raw := os.Getenv("DATABASE_URL")
 	if raw == "" {
 		t.Fatalf("dbtest: DATABASE_URL is not set; run the tests with `make test`, which provides PostgreSQL")

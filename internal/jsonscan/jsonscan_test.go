@@ -19,6 +19,7 @@ var seeds = []string{
 // A valid JSON text is one value with optional space around it: skipping
 // space, the value and space again must reach the end.
 func checkWholeText(t *testing.T, text string) {
+	t.Helper()
 	b := []byte(text)
 	start := SkipSpace(b, 0)
 	end := ValueEnd(b, start)
@@ -30,6 +31,7 @@ func checkWholeText(t *testing.T, text string) {
 // A container or string cut before its closing byte is unclosed: ValueEnd
 // must say so rather than report a boundary inside it.
 func checkCutIsUnclosed(t *testing.T, text string) {
+	t.Helper()
 	b := []byte(text)
 	start := SkipSpace(b, 0)
 	if c := b[start]; c != '{' && c != '[' && c != '"' {
