@@ -93,9 +93,11 @@ func newVerifier(cfg config.Config) (*authz.Verifier, []byte, error) {
 		return nil, nil, err
 	}
 	vc := authz.VerifierConfig{
-		Issuer:   cfg.JWTIssuer,
-		Audience: cfg.JWTAudience,
-		Leeway:   30 * time.Second,
+		Issuer: cfg.JWTIssuer,
+		Leeway: 30 * time.Second,
+	}
+	if cfg.JWTAudience != "" {
+		vc.Audiences = []string{cfg.JWTAudience}
 	}
 	key, setting := []byte(cfg.JWTHS256Secret), "JWT_HS256_SECRET"
 	if cfg.JWTPublicKeyFile != "" {
