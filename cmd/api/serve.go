@@ -68,6 +68,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		CursorSecret: cursorSecret,
 		Now:          time.Now,
 		Ready:        ready,
+
+		CORSAllowedOrigins: cfg.CORSAllowedOrigins,
 	})
 	if cfg.SweepInterval == 0 {
 		log.Info("sweeper off", "setting", "SWEEP_INTERVAL=0")

@@ -35,6 +35,9 @@ type Deps struct {
 	// Ready reports whether the service can serve: database reachable and
 	// migrations applied.
 	Ready func(ctx context.Context) error
+	// CORSAllowedOrigins are the browser origins that may call the API
+	// (CORS_ALLOWED_ORIGINS); none turns CORS off.
+	CORSAllowedOrigins []string
 }
 
 // api is the handlers' shared state, built once from Deps.
@@ -77,6 +80,9 @@ func NewRouter(d Deps) http.Handler {
 	a.metricsHandler = a.metrics.Handler()
 
 	r := chi.NewRouter()
+	if len(d.CORSAllowedOrigins) > 0 {
+		r.Use(corsFor(d.CORSAllowedOrigins))
+	}
 	r.Use(newRequestIDs().middleware, a.observe, a.recoverer, secureHeaders)
 	r.NotFound(a.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(a.methodNotAllowed(r))
