@@ -6,7 +6,7 @@ SWAG_VERSION := v1.16.6
 # The race detector needs cgo and a C compiler; without them the suite still runs.
 RACE := $(shell [ "$$(go env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$$(go env CC 2>/dev/null || echo gcc)" >/dev/null && echo -race)
 
-.PHONY: help run test lint vet fmt-check openapi db db-stop bench bench-api bench-sweep
+.PHONY: help run test lint vet fmt-check openapi db db-stop bench bench-api bench-sweep browser
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,6 +24,15 @@ fmt-check:
 
 vet:
 	go vet ./...
+
+browser: ## Debian's chromium for the browser (CORS) test: installed with apt-get when missing and running as root
+	@if [[ -x /usr/bin/chromium ]]; then exit 0; fi; \
+	if [[ $$(id -u) == 0 ]] && command -v apt-get >/dev/null; then \
+		echo "installing chromium (apt-get) for the browser test" >&2; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2; \
+	else \
+		echo "no /usr/bin/chromium: install Debian's chromium package (as root: make browser) or the browser test is skipped outside CI" >&2; exit 1; \
+	fi
 
 db: ## print a DATABASE_URL, starting the private cluster when needed
 	@scripts/pg.sh
