@@ -27,8 +27,9 @@ type Deps struct {
 	// Metrics records request latency and reconcile decisions; a fresh
 	// registry when nil.
 	Metrics *metrics.Metrics
-	// CursorSecret is the key material hub cursors are sealed with (the token
-	// verification key); random when empty, so cursors then die with the process.
+	// CursorSecret is the key material hub cursors are sealed with (derived
+	// from CURSOR_SECRET or the HS256 secret, see serve); random when empty, so
+	// cursors then die with the process.
 	CursorSecret []byte
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
