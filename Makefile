@@ -7,7 +7,7 @@ GOLANGCI_LINT_VERSION := 2.15.0
 # The race detector needs cgo and a C compiler; without them the suite still runs.
 RACE := $(shell [ "$$(go env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$$(go env CC 2>/dev/null || echo gcc)" >/dev/null && echo -race)
 
-.PHONY: help run test lint vet fmt-check golangci-lint openapi db db-stop bench bench-api bench-sweep
+.PHONY: help run test lint vet fmt-check golangci-lint openapi db db-stop bench bench-api bench-sweep browser
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -32,6 +32,15 @@ vet:
 # bin/golangci-lint already reports that version.
 golangci-lint: ## install golangci-lint $(GOLANGCI_LINT_VERSION) into ./bin
 	@[[ "$$(bin/golangci-lint version --short 2>/dev/null)" == $(GOLANGCI_LINT_VERSION) ]] || GOBIN="$(CURDIR)/bin" go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$(GOLANGCI_LINT_VERSION)
+
+browser: ## Debian's chromium for the browser (CORS) test: installed with apt-get when missing and running as root
+	@if [[ -x /usr/bin/chromium ]]; then exit 0; fi; \
+	if [[ $$(id -u) == 0 ]] && command -v apt-get >/dev/null; then \
+		echo "installing chromium (apt-get) for the browser test" >&2; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2; \
+	else \
+		echo "no /usr/bin/chromium: install Debian's chromium package (as root: make browser) or the browser test is skipped outside CI" >&2; exit 1; \
+	fi
 
 db: ## print a DATABASE_URL, starting the private cluster when needed
 	@scripts/pg.sh

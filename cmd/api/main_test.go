@@ -82,7 +82,7 @@ func TestTokenVerb(t *testing.T) {
 	t.Parallel()
 	res := runCLI(t, []string{devSecret}, "token", "--sub", "demo", "--ttl", "1h")
 	require.Equal(t, 0, res.code, res.stderr)
-	v, _, err := newVerifier(mustConfig(t, devSecret))
+	v, _, err := newVerifier(t.Context(), mustConfig(t, devSecret), quiet)
 	require.NoError(t, err)
 	id, err := v.Verify(strings.TrimSpace(res.stdout))
 	require.NoError(t, err)
@@ -96,10 +96,20 @@ func TestTokenVerb(t *testing.T) {
 	env := []string{devSecret, "JWT_ISSUER=idp", "JWT_AUDIENCE=runproof"}
 	res = runCLI(t, env, "token", "--sub", "demo")
 	require.Equal(t, 0, res.code, res.stderr)
-	v, _, err = newVerifier(mustConfig(t, env...))
+	v, _, err = newVerifier(t.Context(), mustConfig(t, env...), quiet)
 	require.NoError(t, err)
 	_, err = v.Verify(strings.TrimSpace(res.stdout))
 	require.NoError(t, err)
+
+	// And the member in JWT_SUBJECT_CLAIM, for one of several audiences.
+	env = []string{devSecret, "JWT_SUBJECT_CLAIM=oid", "JWT_AUDIENCE=api://runproof,client-id"}
+	res = runCLI(t, env, "token", "--sub", "demo")
+	require.Equal(t, 0, res.code, res.stderr)
+	v, _, err = newVerifier(t.Context(), mustConfig(t, env...), quiet)
+	require.NoError(t, err)
+	id, err = v.Verify(strings.TrimSpace(res.stdout))
+	require.NoError(t, err)
+	require.Equal(t, "demo", id.Subject)
 }
 
 // serve stops before listening, with one line naming the setting, when it

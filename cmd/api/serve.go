@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -22,11 +25,11 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if len(args) > 0 {
 		return fmt.Errorf("%w: serve takes no arguments", errUsage)
 	}
-	verifier, cursorSecret, err := newVerifier(cfg)
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	verifier, cursorSecret, err := newVerifier(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 
 	pool, err := connect(ctx, cfg)
 	if err != nil {
@@ -40,6 +43,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	defer migrator.Close()
 
 	ready := func(ctx context.Context) error {
+		if err := verifier.Ready(ctx); err != nil {
+			return err
+		}
 		if err := pool.Ping(ctx); err != nil {
 			return err
 		}
@@ -62,6 +68,8 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		CursorSecret: cursorSecret,
 		Now:          time.Now,
 		Ready:        ready,
+
+		CORSAllowedOrigins: cfg.CORSAllowedOrigins,
 	})
 	if cfg.SweepInterval == 0 {
 		log.Info("sweeper off", "setting", "SWEEP_INTERVAL=0")
@@ -83,33 +91,58 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	return rphttp.Serve(ctx, cfg.ListenAddr, handler, log, 20*time.Second)
 }
 
-// newVerifier builds the token verifier from JWT_* settings. It also
-// returns the key bytes it verifies with (the HS256 secret or the PEM), from
-// which hub cursors are sealed, so they stay valid across restarts and
-// replicas. With a public key anyone holding it could forge a cursor; that
-// only picks a page position, since every hub query is scoped to the member.
-func newVerifier(cfg config.Config) (*authz.Verifier, []byte, error) {
+// newVerifier builds the token verifier from the JWT_* settings, following
+// a provider's key set until ctx ends, and returns the key hub cursors are
+// sealed with (see cursorKey).
+func newVerifier(ctx context.Context, cfg config.Config, log *slog.Logger) (*authz.Verifier, []byte, error) {
 	if err := cfg.RequireAuth(); err != nil {
 		return nil, nil, err
 	}
 	vc := authz.VerifierConfig{
-		Issuer:   cfg.JWTIssuer,
-		Audience: cfg.JWTAudience,
-		Leeway:   30 * time.Second,
+		Issuer:       cfg.JWTIssuer,
+		Audiences:    cfg.JWTAudience,
+		SubjectClaim: cfg.JWTSubjectClaim,
+		Leeway:       30 * time.Second,
 	}
-	key, setting := []byte(cfg.JWTHS256Secret), "JWT_HS256_SECRET"
-	if cfg.JWTPublicKeyFile != "" {
+	var setting string
+	switch {
+	case cfg.JWTHS256Secret != "":
+		vc.HS256Secret, setting = []byte(cfg.JWTHS256Secret), "JWT_HS256_SECRET"
+	case cfg.JWTPublicKeyFile != "":
 		pem, err := os.ReadFile(cfg.JWTPublicKeyFile)
 		if err != nil {
 			return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
 		}
-		vc.PublicKeyPEM, key, setting = pem, pem, "JWT_PUBLIC_KEY_FILE"
-	} else {
-		vc.HS256Secret = key
+		vc.PublicKeyPEM, setting = pem, "JWT_PUBLIC_KEY_FILE"
+	default:
+		ksc := authz.KeySetConfig{URL: cfg.JWTJWKSURL, Refresh: cfg.JWTJWKSRefresh, Log: log.With("component", "keyset")}
+		setting = "JWT_JWKS_URL"
+		if cfg.JWTOIDCDiscovery {
+			ksc.Issuer, setting = cfg.JWTIssuer, "JWT_OIDC_DISCOVERY"
+		}
+		keys, err := authz.NewKeySet(ctx, ksc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", setting, err)
+		}
+		vc.KeySet, vc.Algorithms = keys, cfg.JWTAlgorithms
 	}
 	v, err := authz.NewVerifier(vc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", setting, err)
 	}
+	key, err := cursorKey(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	return v, key, nil
+}
+
+// cursorKey derives the key hub cursors are sealed with from CURSOR_SECRET,
+// or else from the HS256 secret (RequireAuth made sure one is set): the same
+// on every replica given the same settings, and, through HKDF with a label of
+// its own, never the key tokens are signed with, so a cursor's seal can never
+// pass for a token's signature or the reverse.
+func cursorKey(cfg config.Config) ([]byte, error) {
+	secret := cmp.Or(cfg.CursorSecret, cfg.JWTHS256Secret)
+	return hkdf.Key(sha256.New, []byte(secret), nil, "runproof hub cursor key v1", 32)
 }

@@ -25,10 +25,14 @@ func token(cfg config.Config, args []string, stdout io.Writer) error {
 	if cfg.JWTHS256Secret == "" {
 		return errors.New("JWT_HS256_SECRET: dev tokens are only issued with the HS256 secret set")
 	}
-	tok, err := authz.IssueHS256(authz.IssueParams{
-		Secret: []byte(cfg.JWTHS256Secret), Subject: *sub, TTL: *ttl,
-		Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, Now: time.Now(),
-	})
+	p := authz.IssueParams{
+		Secret: []byte(cfg.JWTHS256Secret), Subject: *sub, SubjectClaim: cfg.JWTSubjectClaim, TTL: *ttl,
+		Issuer: cfg.JWTIssuer, Now: time.Now(),
+	}
+	if len(cfg.JWTAudience) > 0 {
+		p.Audience = cfg.JWTAudience[0] // any one of them is accepted
+	}
+	tok, err := authz.IssueHS256(p)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func sign(t *testing.T, m jwt.SigningMethod, key any, claims jwt.MapClaims) stri
 
 func TestVerifyHS256(t *testing.T) {
 	t.Parallel()
-	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Issuer: "idp", Audience: "runproof", Leeway: 30 * time.Second, Now: clock})
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Issuer: "idp", Audiences: []string{"runproof"}, Leeway: 30 * time.Second, Now: clock})
 	require.NoError(t, err)
 	good := jwt.MapClaims{"sub": "alice", "exp": now.Add(time.Hour).Unix(), "iss": "idp", "aud": "runproof"}
 
@@ -60,6 +60,8 @@ func TestVerifyHS256(t *testing.T) {
 		"other issuer":     sign(t, jwt.SigningMethodHS256, secret, with("iss", "evil")),
 		"other audience":   sign(t, jwt.SigningMethodHS256, secret, with("aud", "other")),
 		"not yet valid":    sign(t, jwt.SigningMethodHS256, secret, with("nbf", now.Add(time.Hour).Unix())),
+		"issued later":     sign(t, jwt.SigningMethodHS256, secret, with("iat", now.Add(31*time.Second).Unix())),
+		"issued in 10y":    sign(t, jwt.SigningMethodHS256, secret, with("iat", now.AddDate(10, 0, 0).Unix())),
 		"other secret":     sign(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-xx"), good),
 		"HS512 not pinned": sign(t, jwt.SigningMethodHS512, secret, good),
 		"alg none":         sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, good),
@@ -71,9 +73,60 @@ func TestVerifyHS256(t *testing.T) {
 		require.ErrorIs(t, err, ErrUnauthenticated, name)
 	}
 
-	// Within the leeway an expired token still passes.
+	// Within the leeway an expired token, or one issued a little later than
+	// now by a clock ahead of ours, still passes.
 	_, err = v.Verify(sign(t, jwt.SigningMethodHS256, secret, with("exp", now.Add(-10*time.Second).Unix())))
 	require.NoError(t, err)
+	_, err = v.Verify(sign(t, jwt.SigningMethodHS256, secret, with("iat", now.Add(30*time.Second).Unix())))
+	require.NoError(t, err)
+}
+
+// JWT_SUBJECT_CLAIM: the member is named by another claim (Entra ID: oid),
+// which must be a non-empty string.
+func TestVerifySubjectClaim(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, SubjectClaim: "oid", Now: clock})
+	require.NoError(t, err)
+	exp := now.Add(time.Hour).Unix()
+	id, err := v.Verify(sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{"oid": "8c1e-oid", "sub": "pairwise", "exp": exp}))
+	require.NoError(t, err)
+	require.Equal(t, "8c1e-oid", id.Subject)
+	for name, oid := range map[string]any{"missing": nil, "number": 42, "empty": "", "list": []string{"a"}, "NUL": "a\x00b"} {
+		c := jwt.MapClaims{"sub": "pairwise", "exp": exp}
+		if oid != nil {
+			c["oid"] = oid
+		}
+		_, err := v.Verify(sign(t, jwt.SigningMethodHS256, secret, c))
+		require.ErrorIs(t, err, ErrUnauthenticated, name)
+	}
+
+	tok, err := IssueHS256(IssueParams{Secret: secret, Subject: "8c1e-oid", SubjectClaim: "oid", TTL: time.Hour, Now: now})
+	require.NoError(t, err)
+	id, err = v.Verify(tok)
+	require.NoError(t, err, "dev tokens carry the configured claim")
+	require.Equal(t, "8c1e-oid", id.Subject)
+}
+
+// JWT_AUDIENCE may list several audiences: a token for any one of them passes.
+func TestVerifyAnyOfSeveralAudiences(t *testing.T) {
+	t.Parallel()
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Audiences: []string{"api://runproof", "7f3c-client-id"}, Now: clock})
+	require.NoError(t, err)
+	exp := now.Add(time.Hour).Unix()
+	for aud, ok := range map[any]bool{
+		"api://runproof":  true,
+		"7f3c-client-id":  true,
+		"other":           false,
+		"":                false,
+		"api://runproof ": false,
+	} {
+		_, err := v.Verify(sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "a", "aud": aud, "exp": exp}))
+		require.Equal(t, ok, err == nil, "aud %q: %v", aud, err)
+	}
+	_, err = v.Verify(sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "a", "aud": []string{"x", "7f3c-client-id"}, "exp": exp}))
+	require.NoError(t, err, "one of the token's audiences is enough")
+	_, err = v.Verify(sign(t, jwt.SigningMethodHS256, secret, jwt.MapClaims{"sub": "a", "exp": exp}))
+	require.ErrorIs(t, err, ErrUnauthenticated, "no aud at all")
 }
 
 func TestVerifyPublicKeys(t *testing.T) {
@@ -114,7 +167,7 @@ func TestIssueHS256RoundTrip(t *testing.T) {
 	t.Parallel()
 	tok, err := IssueHS256(IssueParams{Secret: secret, Subject: "demo", TTL: time.Hour, Issuer: "idp", Audience: "runproof", Now: now})
 	require.NoError(t, err)
-	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Issuer: "idp", Audience: "runproof", Now: clock})
+	v, err := NewVerifier(VerifierConfig{HS256Secret: secret, Issuer: "idp", Audiences: []string{"runproof"}, Now: clock})
 	require.NoError(t, err)
 	id, err := v.Verify(tok)
 	require.NoError(t, err)

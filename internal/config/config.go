@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/sweep"
 )
@@ -22,7 +25,7 @@ type Config struct {
 	JWTHS256Secret    string        `env:"JWT_HS256_SECRET"`
 	JWTPublicKeyFile  string        `env:"JWT_PUBLIC_KEY_FILE"`
 	JWTIssuer         string        `env:"JWT_ISSUER"`
-	JWTAudience       string        `env:"JWT_AUDIENCE"`
+	JWTAudience       []string      `env:"JWT_AUDIENCE"` // any one must match
 	SweepInterval     time.Duration `env:"SWEEP_INTERVAL" envDefault:"1m"`
 	SweepBatchSize    int           `env:"SWEEP_BATCH_SIZE" envDefault:"1000"`
 	StaleQueuedAfter  time.Duration `env:"STALE_QUEUED_AFTER" envDefault:"15m"`
@@ -30,6 +33,18 @@ type Config struct {
 	// LogLevel is the least severe log line written: debug, info (every
 	// request), warn or error.
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info"`
+
+	// Tokens from an identity provider's key set, and who they name.
+	JWTJWKSURL       string        `env:"JWT_JWKS_URL"`
+	JWTOIDCDiscovery bool          `env:"JWT_OIDC_DISCOVERY"` // the key set URL from JWT_ISSUER's discovery document
+	JWTAlgorithms    []string      `env:"JWT_ALGORITHMS" envDefault:"RS256,ES256"`
+	JWTJWKSRefresh   time.Duration `env:"JWT_JWKS_REFRESH" envDefault:"1h"`
+	JWTSubjectClaim  string        `env:"JWT_SUBJECT_CLAIM" envDefault:"sub"`
+	// CursorSecret seals hub cursors; required unless JWT_HS256_SECRET is set.
+	CursorSecret string `env:"CURSOR_SECRET"`
+	// CORSAllowedOrigins are the browser origins (scheme://host[:port]) that
+	// may call the API; none turns CORS off.
+	CORSAllowedOrigins []string `env:"CORS_ALLOWED_ORIGINS"`
 
 	// Staleness is derived from STALE_QUEUED_AFTER and STALE_RUNNING_AFTER.
 	Staleness domain.Staleness `env:"-"`
@@ -65,13 +80,94 @@ func (c *Config) validate() error {
 		return fmt.Errorf("STALE_RUNNING_AFTER: %v (want e.g. \"60m\" or \"60m,inventory.sync=30m\")", err)
 	}
 	c.Staleness = staleness
-	if c.JWTHS256Secret != "" && c.JWTPublicKeyFile != "" {
-		return errors.New("JWT_HS256_SECRET and JWT_PUBLIC_KEY_FILE: set only one of them")
+	if err := c.validateAuth(); err != nil {
+		return err
+	}
+	return c.validateCORS()
+}
+
+// validateAuth checks the token settings: one key source at most, and each
+// setting well formed.
+func (c *Config) validateAuth() error {
+	if sources := c.keySources(); len(sources) > 1 {
+		return fmt.Errorf("%s: set only one key source (JWT_HS256_SECRET, JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL or JWT_OIDC_DISCOVERY)", strings.Join(sources, " and "))
 	}
 	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < minSecretLen {
 		return fmt.Errorf("JWT_HS256_SECRET: must be at least %d characters", minSecretLen)
 	}
+	if c.CursorSecret != "" && len(c.CursorSecret) < minSecretLen {
+		return fmt.Errorf("CURSOR_SECRET: must be at least %d characters", minSecretLen)
+	}
+	if c.JWTJWKSURL != "" {
+		if err := authz.CheckFetchURL(c.JWTJWKSURL); err != nil {
+			return fmt.Errorf("JWT_JWKS_URL: %v", err)
+		}
+	}
+	if c.JWTOIDCDiscovery {
+		if c.JWTIssuer == "" {
+			return errors.New("JWT_OIDC_DISCOVERY: needs JWT_ISSUER, whose /.well-known/openid-configuration names the key set")
+		}
+		if err := authz.CheckFetchURL(c.JWTIssuer); err != nil {
+			return fmt.Errorf("JWT_ISSUER: discovery reads it: %v", err)
+		}
+	}
+	c.JWTAlgorithms = list(c.JWTAlgorithms)
+	if err := authz.CheckKeySetAlgorithms(c.JWTAlgorithms); err != nil {
+		return fmt.Errorf("JWT_ALGORITHMS: %v", err)
+	}
+	if c.JWTJWKSRefresh < time.Minute {
+		return errors.New("JWT_JWKS_REFRESH: must be a Go duration of at least 1m")
+	}
+	if c.JWTSubjectClaim == "" || strings.ContainsAny(c.JWTSubjectClaim, " ,") {
+		return fmt.Errorf("JWT_SUBJECT_CLAIM: %q is not a claim name (e.g. sub, oid)", c.JWTSubjectClaim)
+	}
+	c.JWTAudience = list(c.JWTAudience)
 	return nil
+}
+
+// keySources names the token key sources that are set.
+func (c Config) keySources() []string {
+	var set []string
+	for name, on := range map[string]bool{
+		"JWT_HS256_SECRET":    c.JWTHS256Secret != "",
+		"JWT_PUBLIC_KEY_FILE": c.JWTPublicKeyFile != "",
+		"JWT_JWKS_URL":        c.JWTJWKSURL != "",
+		"JWT_OIDC_DISCOVERY":  c.JWTOIDCDiscovery,
+	} {
+		if on {
+			set = append(set, name)
+		}
+	}
+	slices.Sort(set)
+	return set
+}
+
+// validateCORS accepts exact origins only. A wildcard would let any web page
+// call the API with a token the browser holds for the user.
+func (c *Config) validateCORS() error {
+	c.CORSAllowedOrigins = list(c.CORSAllowedOrigins)
+	for _, o := range c.CORSAllowedOrigins {
+		if strings.Contains(o, "*") {
+			return fmt.Errorf("CORS_ALLOWED_ORIGINS: %q: no wildcards: callers send bearer tokens, so list each frontend origin exactly (e.g. https://admin.example.com)", o)
+		}
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" ||
+			u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "?") {
+			return fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin: want scheme://host[:port], no path (e.g. https://admin.example.com)", o)
+		}
+	}
+	return nil
+}
+
+// list trims a comma-separated setting's items and drops empty ones.
+func list(items []string) []string {
+	out := items[:0]
+	for _, it := range items {
+		if it = strings.TrimSpace(it); it != "" {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // RequireDatabase reports a clear error when DATABASE_URL is unset.
@@ -82,10 +178,16 @@ func (c Config) RequireDatabase() error {
 	return nil
 }
 
-// RequireAuth reports a clear error when no token verification key is set.
+// RequireAuth reports a clear error when no token key source is set, or when
+// tokens are verified with public keys and no CURSOR_SECRET is set: hub
+// cursors are never sealed with key material anyone may read.
 func (c Config) RequireAuth() error {
-	if c.JWTHS256Secret == "" && c.JWTPublicKeyFile == "" {
-		return errors.New("JWT_HS256_SECRET or JWT_PUBLIC_KEY_FILE: one must be set to verify tokens")
+	sources := c.keySources()
+	if len(sources) == 0 {
+		return errors.New("JWT_HS256_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_URL (or JWT_OIDC_DISCOVERY with JWT_ISSUER): one must be set to verify tokens")
+	}
+	if c.CursorSecret == "" && c.JWTHS256Secret == "" {
+		return fmt.Errorf("CURSOR_SECRET: required with %s (hub cursors are sealed with a secret, never with public keys): set at least %d random characters, the same on every replica", sources[0], minSecretLen)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,17 +51,34 @@ func TestLoadRunningThresholds(t *testing.T) {
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"SWEEP_INTERVAL=soon":                  "SWEEP_INTERVAL",
-		"SWEEP_INTERVAL=-1s":                   "SWEEP_INTERVAL",
-		"SWEEP_BATCH_SIZE=lots":                "SWEEP_BATCH_SIZE",
-		"SWEEP_BATCH_SIZE=0":                   "SWEEP_BATCH_SIZE",
-		"SWEEP_BATCH_SIZE=10001":               "SWEEP_BATCH_SIZE",
-		"STALE_QUEUED_AFTER=15":                "STALE_QUEUED_AFTER",
-		"STALE_QUEUED_AFTER=0s":                "STALE_QUEUED_AFTER",
-		"STALE_RUNNING_AFTER=inventory.sync=x": "STALE_RUNNING_AFTER",
-		"STALE_RUNNING_AFTER==5m":              "STALE_RUNNING_AFTER",
-		"JWT_HS256_SECRET=short":               "JWT_HS256_SECRET",
-		"LOG_LEVEL=loud":                       "LOG_LEVEL",
+		"SWEEP_INTERVAL=soon":                                    "SWEEP_INTERVAL",
+		"SWEEP_INTERVAL=-1s":                                     "SWEEP_INTERVAL",
+		"SWEEP_BATCH_SIZE=lots":                                  "SWEEP_BATCH_SIZE",
+		"SWEEP_BATCH_SIZE=0":                                     "SWEEP_BATCH_SIZE",
+		"SWEEP_BATCH_SIZE=10001":                                 "SWEEP_BATCH_SIZE",
+		"STALE_QUEUED_AFTER=15":                                  "STALE_QUEUED_AFTER",
+		"STALE_QUEUED_AFTER=0s":                                  "STALE_QUEUED_AFTER",
+		"STALE_RUNNING_AFTER=inventory.sync=x":                   "STALE_RUNNING_AFTER",
+		"STALE_RUNNING_AFTER==5m":                                "STALE_RUNNING_AFTER",
+		"JWT_HS256_SECRET=short":                                 "JWT_HS256_SECRET",
+		"CURSOR_SECRET=short":                                    "CURSOR_SECRET",
+		"JWT_JWKS_URL=http://idp.example/keys":                   "JWT_JWKS_URL",
+		"JWT_JWKS_URL=/keys":                                     "JWT_JWKS_URL",
+		"JWT_OIDC_DISCOVERY=true":                                "JWT_OIDC_DISCOVERY",
+		"JWT_OIDC_DISCOVERY=maybe":                               "JWT_OIDC_DISCOVERY",
+		"JWT_ALGORITHMS=RS256,HS256":                             "JWT_ALGORITHMS",
+		"JWT_ALGORITHMS=none":                                    "JWT_ALGORITHMS",
+		"JWT_ALGORITHMS= , ":                                     "JWT_ALGORITHMS",
+		"JWT_JWKS_REFRESH=10s":                                   "JWT_JWKS_REFRESH",
+		"JWT_JWKS_REFRESH=hourly":                                "JWT_JWKS_REFRESH",
+		"JWT_SUBJECT_CLAIM=o id":                                 "JWT_SUBJECT_CLAIM",
+		"CORS_ALLOWED_ORIGINS=*":                                 "CORS_ALLOWED_ORIGINS",
+		"CORS_ALLOWED_ORIGINS=https://*.example.com":             "CORS_ALLOWED_ORIGINS",
+		"CORS_ALLOWED_ORIGINS=https://admin.example.com/":        "CORS_ALLOWED_ORIGINS",
+		"CORS_ALLOWED_ORIGINS=admin.example.com":                 "CORS_ALLOWED_ORIGINS",
+		"CORS_ALLOWED_ORIGINS=https://a.example,ftp://b.example": "CORS_ALLOWED_ORIGINS",
+		"CORS_ALLOWED_ORIGINS=https://a.example?x=1":             "CORS_ALLOWED_ORIGINS",
+		"LOG_LEVEL=loud":                                         "LOG_LEVEL",
 	}
 	for setting, variable := range cases {
 		t.Run(setting, func(t *testing.T) {
@@ -73,10 +91,47 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}
 }
 
-func TestLoadRejectsBothKeys(t *testing.T) {
+const hsSecret = "JWT_HS256_SECRET=0123456789abcdef0123456789abcdef"
+
+// Exactly one key source: a conflict is one line naming the settings.
+func TestLoadRejectsConflictingKeySources(t *testing.T) {
 	t.Parallel()
-	_, err := Load([]string{"JWT_HS256_SECRET=0123456789abcdef0123456789abcdef", "JWT_PUBLIC_KEY_FILE=/k.pem"})
-	require.ErrorContains(t, err, "JWT_HS256_SECRET and JWT_PUBLIC_KEY_FILE")
+	for want, environ := range map[string][]string{
+		"JWT_HS256_SECRET and JWT_PUBLIC_KEY_FILE: ":                  {hsSecret, "JWT_PUBLIC_KEY_FILE=/k.pem"},
+		"JWT_HS256_SECRET and JWT_JWKS_URL: ":                         {hsSecret, "JWT_JWKS_URL=https://idp/keys"},
+		"JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE: ":                      {"JWT_PUBLIC_KEY_FILE=/k.pem", "JWT_JWKS_URL=https://idp/keys"},
+		"JWT_JWKS_URL and JWT_OIDC_DISCOVERY: ":                       {"JWT_JWKS_URL=https://idp/keys", "JWT_OIDC_DISCOVERY=true", "JWT_ISSUER=https://idp"},
+		"JWT_HS256_SECRET and JWT_OIDC_DISCOVERY: ":                   {hsSecret, "JWT_OIDC_DISCOVERY=true", "JWT_ISSUER=https://idp"},
+		"JWT_HS256_SECRET and JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE: ": {hsSecret, "JWT_PUBLIC_KEY_FILE=/k.pem", "JWT_JWKS_URL=https://idp/keys"},
+	} {
+		_, err := Load(environ)
+		require.ErrorContains(t, err, want)
+		require.NotContains(t, err.Error(), "\n")
+	}
+}
+
+func TestLoadKeySetSettings(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load([]string{"JWT_JWKS_URL=https://login.example.com/keys", "CURSOR_SECRET=0123456789abcdef0123456789abcdef"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"RS256", "ES256"}, cfg.JWTAlgorithms)
+	require.Equal(t, time.Hour, cfg.JWTJWKSRefresh)
+	require.Equal(t, "sub", cfg.JWTSubjectClaim)
+	require.NoError(t, cfg.RequireAuth())
+
+	cfg, err = Load([]string{"JWT_OIDC_DISCOVERY=true", "JWT_ISSUER=https://login.example.com/tenant/v2.0",
+		"JWT_ALGORITHMS=RS256", "JWT_JWKS_REFRESH=15m", "JWT_SUBJECT_CLAIM=oid",
+		"JWT_AUDIENCE=api://runproof, 7f3c-client-id,", "CORS_ALLOWED_ORIGINS=https://admin.example.com, http://127.0.0.1:5173"})
+	require.NoError(t, err)
+	require.True(t, cfg.JWTOIDCDiscovery)
+	require.Equal(t, []string{"RS256"}, cfg.JWTAlgorithms)
+	require.Equal(t, 15*time.Minute, cfg.JWTJWKSRefresh)
+	require.Equal(t, "oid", cfg.JWTSubjectClaim)
+	require.Equal(t, []string{"api://runproof", "7f3c-client-id"}, cfg.JWTAudience)
+	require.Equal(t, []string{"https://admin.example.com", "http://127.0.0.1:5173"}, cfg.CORSAllowedOrigins)
+
+	cfg, err = Load([]string{"JWT_OIDC_DISCOVERY=true", "JWT_ISSUER=http://idp.example.com"})
+	require.ErrorContains(t, err, "JWT_ISSUER", "discovery over plain http from another host")
 }
 
 func TestRequire(t *testing.T) {
@@ -85,4 +140,19 @@ func TestRequire(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorContains(t, cfg.RequireDatabase(), "DATABASE_URL")
 	require.ErrorContains(t, cfg.RequireAuth(), "JWT_HS256_SECRET")
+	require.Empty(t, cfg.CORSAllowedOrigins, "CORS is off by default")
+
+	// Public keys need a cursor secret of their own.
+	for _, source := range []string{"JWT_PUBLIC_KEY_FILE=/k.pem", "JWT_JWKS_URL=https://idp/keys"} {
+		cfg, err = Load([]string{source})
+		require.NoError(t, err)
+		err = cfg.RequireAuth()
+		require.ErrorContains(t, err, "CURSOR_SECRET: required with "+source[:strings.Index(source, "=")])
+		cfg, err = Load([]string{source, "CURSOR_SECRET=0123456789abcdef0123456789abcdef"})
+		require.NoError(t, err)
+		require.NoError(t, cfg.RequireAuth())
+	}
+	cfg, err = Load([]string{hsSecret})
+	require.NoError(t, err)
+	require.NoError(t, cfg.RequireAuth(), "the HS256 secret is a secret: cursors derive their key from it")
 }

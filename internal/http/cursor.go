@@ -14,7 +14,8 @@ import (
 // cursorCodec makes the hub's opaque cursors: a keyset position sealed with
 // an HMAC-SHA256 over the position and the page's filter set, so a cursor
 // that was altered, forged without the key, or reused with other filters is
-// refused. (The key is derived from the token verification key; see serve.)
+// refused. (Its key material comes from CURSOR_SECRET or the HS256 secret,
+// never from a public key; see serve.)
 type cursorCodec struct{ key []byte }
 
 const (
@@ -25,9 +26,8 @@ const (
 
 var errBadCursor = invalidField("cursor", "is not a cursor of this listing with these filters")
 
-// newCursorCodec derives the MAC key from secret (the token verification
-// key). With no secret it uses a random key, so cursors then die with the
-// process.
+// newCursorCodec derives the MAC key from secret. With no secret it uses a
+// random key, so cursors then die with the process.
 func newCursorCodec(secret []byte) cursorCodec {
 	if len(secret) == 0 {
 		secret = make([]byte, 32)

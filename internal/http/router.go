@@ -27,14 +27,18 @@ type Deps struct {
 	// Metrics records request latency and reconcile decisions; a fresh
 	// registry when nil.
 	Metrics *metrics.Metrics
-	// CursorSecret is the key material hub cursors are sealed with (the token
-	// verification key); random when empty, so cursors then die with the process.
+	// CursorSecret is the key material hub cursors are sealed with (derived
+	// from CURSOR_SECRET or the HS256 secret, see serve); random when empty, so
+	// cursors then die with the process.
 	CursorSecret []byte
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Ready reports whether the service can serve: database reachable and
 	// migrations applied.
 	Ready func(ctx context.Context) error
+	// CORSAllowedOrigins are the browser origins that may call the API
+	// (CORS_ALLOWED_ORIGINS); none turns CORS off.
+	CORSAllowedOrigins []string
 }
 
 // api is the handlers' shared state, built once from Deps.
@@ -77,6 +81,9 @@ func NewRouter(d Deps) http.Handler {
 	a.metricsHandler = a.metrics.Handler()
 
 	r := chi.NewRouter()
+	if len(d.CORSAllowedOrigins) > 0 {
+		r.Use(corsFor(d.CORSAllowedOrigins))
+	}
 	r.Use(newRequestIDs().middleware, a.observe, a.recoverer, secureHeaders)
 	r.NotFound(a.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(a.methodNotAllowed(r))
