@@ -22,8 +22,8 @@ type Backup struct {
 // counts: the keys its decision writes (expected, captured, failed,
 // assignments_missing, failures). ok is false without expected and captured.
 func backupFromCounts(c counts) (b Backup, ok bool) {
-	return Backup{Expected: c["expected"], Captured: c["captured"], Failed: c["failed"],
-		AssignmentsMissing: c["assignments_missing"], Failures: Failures{Count: c["failures"]}}, c.has("expected", "captured")
+	return Backup{Expected: c.get("expected"), Captured: c.get("captured"), Failed: c.get("failed"),
+		AssignmentsMissing: c.get("assignments_missing"), Failures: Failures{Count: c.get("failures")}}, c.has("expected", "captured")
 }
 
 // captured says how many items were captured: "4 of 5 items captured",

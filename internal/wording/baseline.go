@@ -19,9 +19,9 @@ type Baseline struct {
 // meta_fallback_count with a snapshot, failures without). ok is false
 // without "snapshots".
 func baselineFromCounts(c counts) (b Baseline, snapshot, ok bool) {
-	b = Baseline{Items: c["item_count"], Gaps: c["gaps"], MetaFallbacks: c["meta_fallback_count"],
-		Failures: Failures{Count: c["failures"]}}
-	return b, c["snapshots"] > 0, c.has("snapshots")
+	b = Baseline{Items: c.get("item_count"), Gaps: c.get("gaps"), MetaFallbacks: c.get("meta_fallback_count"),
+		Failures: Failures{Count: c.get("failures")}}
+	return b, c.get("snapshots") > 0, c.has("snapshots")
 }
 
 // figures are the capture's figures for a summary: items and gaps (with

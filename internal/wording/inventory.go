@@ -20,8 +20,8 @@ type Inventory struct {
 // skipped, blocked, not_reached, items_observed). ok is false without
 // "attempted".
 func inventoryFromCounts(c counts) (inv Inventory, ok bool) {
-	return Inventory{Attempted: c["attempted"], Succeeded: c["succeeded"], Failed: c["failed"], Skipped: c["skipped"],
-		Blocked: c["blocked"], NotReached: c["not_reached"], ItemsObserved: c["items_observed"]}, c.has("attempted")
+	return Inventory{Attempted: c.get("attempted"), Succeeded: c.get("succeeded"), Failed: c.get("failed"), Skipped: c.get("skipped"),
+		Blocked: c.get("blocked"), NotReached: c.get("not_reached"), ItemsObserved: c.get("items_observed")}, c.has("attempted")
 }
 
 func types(n int64) string { return plural(n, "policy type", "policy types") }

@@ -46,14 +46,43 @@ func TestCountersInPlainWords(t *testing.T) {
 		"policy.types-failed": {"1 policy type failed", "2 policy types failed"},
 		"count":               {"1 count", "2 counts"},
 	} {
-		require.Equal(t, want[0], humanized(counts{key: 1})[0], key)
-		require.Equal(t, want[1], humanized(counts{key: 2})[0], key)
+		require.Equal(t, want[0], humanized(counts{{[]byte(key), 1}})[0], key)
+		require.Equal(t, want[1], humanized(counts{{[]byte(key), 2}})[0], key)
 	}
-	require.Empty(t, humanized(counts{"bad key": 3, "<b>": 1, "ok": 0}), "free text and zeros are left out")
+	require.Empty(t, humanized(readCounts([]byte(`{"bad key": 3, "<b>": 1, "ok": 0}`))), "free text and zeros are left out")
 	require.Equal(t, []string{"9 eggs", "8 dates", "7 cherries", "5 apples", "2 more counts"},
-		humanized(counts{"apples": 5, "bananas": 5, "cherries": 7, "dates": 8, "eggs": 9, "figs": 1}), "biggest first, ties by key, at most four")
-	require.Nil(t, readCounts([]byte(`[1, 2]`)))
-	require.Equal(t, counts{"a": 1, "c": -2}, readCounts([]byte(`{"a": 1, "b": 1.5, "c": -2, "d": "3", "e": null}`)))
+		humanized(readCounts([]byte(`{"apples": 5, "bananas": 5, "cherries": 7, "dates": 8, "eggs": 9, "figs": 1}`))),
+		"biggest first, ties by key, at most four")
+	require.Equal(t, []string{"3 retries"}, humanized(readCounts([]byte(`{"retries": 1, "retries": 3}`))), "the last of a key wins")
+}
+
+func TestCountsReadAnyObject(t *testing.T) {
+	read := func(doc string) map[string]int64 {
+		c := readCounts([]byte(doc))
+		if c == nil {
+			return nil
+		}
+		m := map[string]int64{}
+		for _, x := range c {
+			m[string(x.key)] = c.get(string(x.key))
+		}
+		return m
+	}
+	for doc, want := range map[string]map[string]int64{
+		`{}`:                                    {},
+		` { "a" : 1 , "b":-2 } `:                {"a": 1, "b": -2},
+		`{"a": 1, "b": 1.5, "c": -2, "d": "3"}`: {"a": 1, "c": -2},
+		`{"a": 1, "n": null, "o": {"x": 1}}`:    {"a": 1},
+		`{"a\u0062": 4}`:                        {"ab": 4},
+		`{"big": 99999999999999999999}`:         {},
+		`[1, 2]`:                                nil,
+		`"x"`:                                   nil,
+		``:                                      nil,
+		`{"a": 1`:                               nil,
+		`{"a": 1} x`:                            nil,
+	} {
+		require.Equal(t, want, read(doc), "%s", doc)
+	}
 }
 
 func TestCodesAreQuotedOnlyWhenTheyLookLikeCodes(t *testing.T) {
