@@ -6,7 +6,7 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// backupAdapter decides backup.schedule.execute runs (CONTRACT §3) from the
+// backupAdapter decides backup.schedule.execute runs (docs/contract.md) from the
 // backup set they produced, its items, the skip reason and failures.
 type backupAdapter struct{}
 

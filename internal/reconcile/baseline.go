@@ -6,7 +6,7 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// baselineAdapter decides baseline.capture runs (CONTRACT §3) from the
+// baselineAdapter decides baseline.capture runs (docs/contract.md) from the
 // snapshot they produced, their eligibility, gaps and failures.
 type baselineAdapter struct{}
 

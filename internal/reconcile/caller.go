@@ -31,7 +31,7 @@ func notStale(run domain.Run, s domain.Staleness, now time.Time) domain.Decision
 		Links:       []domain.Link{}}
 }
 
-// StalePath is the sweep's decision (CONTRACT §5) for a stale run given what
+// StalePath is the sweep's decision (the generic stale path of docs/contract.md) for a stale run given what
 // was decided about it: a finalized d is returned unchanged; anything else
 // (unsupported_family, not_reconciled) finalizes the run as failed with
 // reason run.stale, or the adapter's reason code, proof and links when it

@@ -6,7 +6,7 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// inventoryAdapter decides inventory.sync runs (CONTRACT §3) from their
+// inventoryAdapter decides inventory.sync runs (docs/contract.md) from their
 // coverage claims and the inventory items they last saw.
 type inventoryAdapter struct{}
 

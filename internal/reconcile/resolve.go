@@ -6,7 +6,7 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// resolution is what the artifact rules of CONTRACT §3 found for a run that
+// resolution is what the artifact rules of docs/contract.md found for a run that
 // produces one artifact (a baseline snapshot, a backup set), with the figures
 // for the proof. Out of scope (fail closed) and ambiguous come first; else
 // found is the one artifact the decision may use, or nil when none is valid
