@@ -31,8 +31,9 @@ func notStale(run domain.Run, s domain.Staleness, now time.Time) domain.Decision
 		Links:       []domain.Link{}}
 }
 
-// StalePath is the sweep's decision (the generic stale path of docs/contract.md) for a stale run given what
-// was decided about it: a finalized d is returned unchanged; anything else
+// StalePath is the sweep's decision for a stale run (the generic stale path
+// of docs/contract.md) given what was decided about it: a finalized d is
+// returned unchanged; anything else
 // (unsupported_family, not_reconciled) finalizes the run as failed with
 // reason run.stale, or the adapter's reason code, proof and links when it
 // was not_reconciled, an explanation that no proof of completed work was
