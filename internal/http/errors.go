@@ -81,7 +81,7 @@ func classify(err error) (e *apiError, known bool) {
 	case errors.Is(err, authz.ErrUnauthenticated):
 		return &apiError{Code: codeUnauthenticated, Detail: "A valid bearer token is required."}, true
 	case errors.Is(err, domain.ErrConflict):
-		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being judged; try again."}, true
+		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being reconciled; try again."}, true
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer and nothing went wrong.
 		return &apiError{Code: codeUnavailable, Detail: "The request was cancelled."}, true

@@ -1,13 +1,12 @@
 package reconcile
 
 import (
-	"strconv"
-
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
+	"github.com/runproof/runproof/internal/wording"
 )
 
-// backupAdapter decides backup.schedule.execute runs (CONTRACT §3) from the
+// backupAdapter decides backup.schedule.execute runs (docs/contract.md) from the
 // backup set they produced, its items, the skip reason and failures.
 type backupAdapter struct{}
 
@@ -54,63 +53,32 @@ func (a backupAdapter) Decide(run domain.Run, p proof.Proof) domain.Decision {
 		prf["set_pointer"] = c.SetID.ID
 	}
 	if c.SkipReason.Set {
-		prf["skip_reason"] = safeCode(c.SkipReason.Code)
+		prf["skip_reason"] = wording.SafeCode(c.SkipReason.Code)
 	}
 	summary := map[string]int64{"expected": set.Expected, "captured": set.Captured, "failed": set.Failed,
-		"assignments_missing": set.AssignmentsMissing}
-	held := backupHeld(res.found, c.SetID, len(res.inScope))
+		"assignments_missing": set.AssignmentsMissing, "failures": int64(bp.Failures.Count)}
+	w := wording.Backup{Set: set.ID, Expected: set.Expected, Captured: set.Captured, Failed: set.Failed,
+		AssignmentsMissing: set.AssignmentsMissing, Missing: missing(c.SetID, len(res.inScope)), Failures: failuresOf(bp.Failures)}
 
 	d, closed := failClosed(res, backupSetNoun, func(s *proof.BackupSet) int64 { return s.ID }, prf)
 	switch {
 	case closed:
 	case res.found != nil && set.Captured == set.Expected && set.Failed == 0 && set.AssignmentsMissing == 0 &&
 		(set.Expected > 0 || set.Status == "completed"):
-		d = finalized(domain.OutcomeSucceeded, ReasonBackupComplete, "Backup captured in full: "+held+
-			", with 0 failed and 0 missing assignments.", prf, links, summary)
+		d = finalized(domain.OutcomeSucceeded, ReasonBackupComplete, wording.BackupComplete(w), prf, links, summary)
 	case set.Captured >= 1 && (set.Failed > 0 || set.Captured < set.Expected || set.AssignmentsMissing > 0):
-		d = finalized(domain.OutcomePartiallySucceeded, ReasonBackupPartial, "Backup partly captured: "+held+", with "+
-			strconv.FormatInt(set.Failed, 10)+" failed and "+plural(set.AssignmentsMissing, "missing assignment", "missing assignments")+".",
-			prf, links, summary)
+		d = finalized(domain.OutcomePartiallySucceeded, ReasonBackupPartial, wording.BackupPartial(w), prf, links, summary)
 	case set.Captured == 0 && c.SkipReason.Set:
-		d = finalized(domain.OutcomeBlocked, ReasonBackupSkipped, "Backup skipped"+parenCode(c.SkipReason.Code)+": "+held+".",
-			prf, links, summary)
+		d = finalized(domain.OutcomeBlocked, ReasonBackupSkipped, wording.BackupSkipped(w, c.SkipReason.Code), prf, links, summary)
 	case set.Captured == 0 && (set.Failed > 0 || bp.Failures.Count > 0):
-		msg := "Backup failed: " + held
-		if res.found != nil {
-			msg += ", with " + strconv.FormatInt(set.Failed, 10) + " failed"
-		}
-		if bp.Failures.Count > 0 {
-			msg += "; the run reported " + failures(bp.Failures)
-		}
-		d = finalized(domain.OutcomeFailed, ReasonBackupFailed, msg+".", prf, links, summary)
+		d = finalized(domain.OutcomeFailed, ReasonBackupFailed, wording.BackupFailed(w), prf, links, summary)
 	case set.Captured > set.Expected:
-		d = notReconciled(ReasonInconsistent, "No backup outcome can be proven: "+held+
-			", more than the set expects.", prf, links)
+		d = notReconciled(ReasonInconsistent, wording.BackupInconsistent(w), prf, links)
 	default:
-		d = notReconciled(ReasonMissing, "No backup outcome can be proven: "+held+
-			", no skip reason was recorded and 0 failures were reported.", prf, links)
+		d = notReconciled(ReasonMissing, wording.BackupUnproven(w), prf, links)
 	}
 	d.Adapter = a.Version()
 	return d
 }
 
-var backupSetNoun = artifactNoun{family: "Backup", one: "backup set", many: "backup sets", rel: domain.RelBackupSet}
-
-// backupHeld describes what was captured, e.g. "backup set 55 holds 3 of 5
-// expected items"; candidates counts the in-scope sets recorded for the run.
-func backupHeld(set *proof.BackupSet, ptr proof.Pointer, candidates int) string {
-	switch {
-	case set != nil:
-		return "backup set " + strconv.FormatInt(set.ID, 10) + " holds " + strconv.FormatInt(set.Captured, 10) +
-			" of " + plural(set.Expected, "expected item", "expected items")
-	case ptr.Malformed:
-		return "the run names its backup set with an unreadable id, so 0 items could be counted"
-	case ptr.Given:
-		return "backup set " + strconv.FormatInt(ptr.ID, 10) + " named by the run is missing or not valid for it " +
-			"(another schedule or run), so 0 items could be counted"
-	case candidates == 1:
-		return "the 1 backup set recorded for this run is of another schedule, so 0 items could be counted"
-	default:
-		return "0 backup sets were recorded for this run, so 0 items were captured"
-	}
-}
+var backupSetNoun = artifactNoun{kind: wording.ArtifactBackupSet, rel: domain.RelBackupSet}

@@ -88,11 +88,11 @@ func TestBackupDecisions(t *testing.T) {
 		// succeeded
 		{name: "every expected item captured", setup: backupRun{sets: []bset{full}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel,
-			says: []string{"Backup captured in full: backup set ", " holds 5 of 5 expected items, with 0 failed and 0 missing assignments."}},
+			says: []string{"Backup captured in full: backup set ", " has 5 of 5 items captured, 0 failed and 0 without assignments."}},
 		{name: "the one set of the run, no pointer", setup: backupRun{sets: []bset{full}, pointTo: -1}.setup,
 			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "an empty set that completed", setup: backupRun{sets: []bset{{where: inScope, status: "completed"}}, pointTo: 0}.setup,
-			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel, says: []string{"0 of 0 expected items"}},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel, says: []string{" has no items to capture."}},
 		{name: "complete set wins over a skip reason", setup: backupRun{skip: "schedule_disabled", sets: []bset{full}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonBackupComplete, links: rel},
 		{name: "skipped items beyond the expected count do not matter", setup: backupRun{sets: []bset{{where: inScope, expected: 2, captured: 2, skipped: 1}}, pointTo: 0}.setup,
@@ -107,18 +107,18 @@ func TestBackupDecisions(t *testing.T) {
 		// partially_succeeded
 		{name: "some failed", setup: backupRun{sets: []bset{{where: inScope, status: "running", expected: 5, captured: 3, capturedNoAssign: 1, failed: 1}}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel,
-			says: []string{"Backup partly captured: backup set ", " holds 4 of 5 expected items, with 1 failed and 1 missing assignment."}},
+			says: []string{"Backup partly captured: backup set ", " has 4 of 5 items captured, 1 failed and 1 without assignments."}},
 		{name: "all captured but assignments missing", setup: backupRun{sets: []bset{{where: inScope, expected: 2, captured: 1, capturedNoAssign: 1}}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel},
 		{name: "fewer captured than expected", setup: backupRun{sets: []bset{{where: inScope, status: "running", expected: 5, captured: 2}}, pointTo: 0}.setup,
-			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel, says: []string{"2 of 5"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel, says: []string{" has 2 of 5 items captured, 0 failed"}},
 		{name: "usable output wins over a skip reason", setup: backupRun{skip: "schedule_lock_held", sets: []bset{{where: inScope, expected: 5, captured: 1}}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonBackupPartial, links: rel},
 
 		// blocked
 		{name: "skipped with nothing captured", setup: backupRun{skip: "schedule_disabled", pointTo: -1}.setup,
 			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped,
-			exact: "Backup skipped (schedule_disabled): 0 backup sets were recorded for this run, so 0 items were captured."},
+			exact: "Backup skipped (schedule_disabled): nothing captured, as 0 backup sets were recorded for this run."},
 		{name: "blocked wins over failed", setup: backupRun{skip: "schedule_disabled", failures: failures, sets: []bset{{where: inScope, expected: 2, failed: 2}}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBackupSkipped, links: rel},
 		{name: "a pointer to a missing set is no set", setup: backupRun{skip: "schedule_disabled", rawPointer: 987654321, pointTo: -1}.setup,
@@ -127,27 +127,27 @@ func TestBackupDecisions(t *testing.T) {
 		// failed
 		{name: "every item failed", setup: backupRun{sets: []bset{{where: inScope, status: "failed", expected: 2, failed: 2}}, pointTo: 0}.setup,
 			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed, links: rel,
-			says: []string{"Backup failed: backup set ", " holds 0 of 2 expected items, with 2 failed."}},
+			says: []string{"Backup failed: backup set ", " has 0 of 2 items captured, 2 failed and 0 without assignments."}},
 		{name: "no set, failures reported", setup: backupRun{failures: failures, pointTo: -1}.setup,
 			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed,
-			exact: "Backup failed: 0 backup sets were recorded for this run, so 0 items were captured; the run reported 1 failure (graph_request_failed)."},
+			exact: "Backup failed: nothing captured, as 0 backup sets were recorded for this run; 1 failure reported (graph_request_failed)."},
 		{name: "a set of another schedule is no set", setup: backupRun{failures: failures, sets: []bset{full}, otherSchedule: true, pointTo: 0}.setup,
-			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed, says: []string{"not valid for it"}},
+			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBackupFailed, says: []string{"nothing captured, as backup set ", " named by the run is missing or belongs to another schedule or run; 1 failure reported"}},
 
 		// not_reconciled: missing or inconsistent proof
 		{name: "a pointer to a missing set never falls back to the run's own", setup: backupRun{sets: []bset{full}, rawPointer: 987654321, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing, says: []string{"backup set 987654321 named by the run"}},
 		{name: "nothing recorded", setup: backupRun{pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing,
-			exact: "No backup outcome can be proven: 0 backup sets were recorded for this run, so 0 items were captured, no skip reason was recorded and 0 failures were reported."},
+			exact: "No backup outcome can be proven: nothing captured, as 0 backup sets were recorded for this run; no skip reason was recorded and 0 failures were reported."},
 		{name: "an empty set still running", setup: backupRun{sets: []bset{{where: inScope, status: "running"}}, pointTo: 0}.setup,
 			kind: nr, reason: reconcile.ReasonMissing, links: rel},
 		{name: "more captured than expected", setup: backupRun{sets: []bset{{where: inScope, expected: 1, captured: 2}}, pointTo: 0}.setup,
-			kind: nr, reason: reconcile.ReasonInconsistent, links: rel, says: []string{"2 of 1 expected item"}},
+			kind: nr, reason: reconcile.ReasonInconsistent, links: rel, says: []string{" has 2 of 1 item captured, more than it expects."}},
 		{name: "a set of another run is no set", setup: backupRun{sets: []bset{{where: inScope, otherRun: true, expected: 1, captured: 1}}, pointTo: 0}.setup,
 			kind: nr, reason: reconcile.ReasonMissing},
 		{name: "a set without schedule when the run names one", setup: backupRun{sets: []bset{{where: inScope, noSchedule: true, expected: 1, captured: 1}}, pointTo: -1}.setup,
-			kind: nr, reason: reconcile.ReasonMissing, says: []string{"the 1 backup set recorded for this run is of another schedule"}},
+			kind: nr, reason: reconcile.ReasonMissing, says: []string{"nothing captured, as the only backup set recorded for this run is of another schedule;"}},
 		{name: "a malformed pointer names nothing, no fallback", setup: backupRun{sets: []bset{full}, rawPointer: obj{"id": 5}, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing, says: []string{"unreadable id"}},
 
@@ -163,7 +163,7 @@ func TestBackupDecisions(t *testing.T) {
 			kind: nr, reason: reconcile.ReasonScopeMismatch},
 		{name: "two candidates without a pointer", setup: backupRun{sets: []bset{full, full}, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonAmbiguous, links: []string{domain.RelBackupSet, domain.RelBackupSet},
-			exact: "Backup proof is ambiguous: 2 backup sets were recorded for this run and its context names none of them."},
+			exact: "Backup proof is ambiguous: 2 backup sets were recorded for this run and it does not say which one is its own."},
 	}
 	runFamily(t, domain.FamilyBackupScheduleExecute, cases)
 }

@@ -122,19 +122,19 @@ func TestBaselineDecisions(t *testing.T) {
 		{name: "blocked wins over failed", setup: baselineRun{eligibility: "blocked", failures: failures, pointTo: -1}.setup,
 			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked},
 		{name: "a snapshot of another run is no snapshot", setup: baselineRun{eligibility: "blocked", snapshots: []snap{{where: inScope, otherRun: true}}, pointTo: 0}.setup,
-			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked, says: []string{"named by the run is missing or not valid for it"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonBaselineBlocked, says: []string{"named by the run is missing or belongs to another profile or run, so 0 snapshots could be used"}},
 
 		// failed
 		{name: "no snapshot, failures reported", setup: baselineRun{failures: failures, pointTo: -1}.setup,
 			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBaselineFailed,
-			exact: "Baseline capture failed: 0 snapshots were recorded for this run and the run reported 1 failure (snapshot_write_failed)."},
+			exact: "Baseline capture failed: 0 snapshots were recorded for this run; 1 failure reported (snapshot_write_failed)."},
 		{name: "a pointer to a missing snapshot is no snapshot", setup: baselineRun{failures: failures, rawPointer: 987654321, pointTo: -1}.setup,
 			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonBaselineFailed, says: []string{"snapshot 987654321 named by the run"}},
 
 		// not_reconciled: missing proof
 		{name: "nothing recorded", setup: baselineRun{pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing,
-			exact: "No baseline outcome can be proven: 0 snapshots were recorded for this run, eligibility is not blocked and 0 failures were reported."},
+			exact: "No baseline outcome can be proven: 0 snapshots were recorded for this run; the capture was not blocked and 0 failures were reported."},
 		{name: "no baseline context at all", setup: baselineRun{noContext: true, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing},
 		{name: "a pointer to a missing snapshot never falls back to the run's own", setup: baselineRun{snapshots: []snap{good}, rawPointer: 987654321, pointTo: -1}.setup,
@@ -142,7 +142,7 @@ func TestBaselineDecisions(t *testing.T) {
 		{name: "a snapshot of another profile is no snapshot", setup: baselineRun{snapshots: []snap{{where: inScope, otherProfile: true}}, pointTo: 0}.setup,
 			kind: nr, reason: reconcile.ReasonMissing},
 		{name: "the run's only snapshot is of another profile", setup: baselineRun{otherProf: true, snapshots: []snap{good}, pointTo: -1}.setup,
-			kind: nr, reason: reconcile.ReasonMissing, says: []string{"the 1 snapshot recorded for this run is of another profile"}},
+			kind: nr, reason: reconcile.ReasonMissing, says: []string{"the only snapshot recorded for this run is of another profile, so 0 snapshots could be used"}},
 		{name: "a malformed pointer names nothing, no fallback", setup: baselineRun{snapshots: []snap{good}, rawPointer: "91", pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonMissing, says: []string{"unreadable id"}},
 
@@ -160,7 +160,7 @@ func TestBaselineDecisions(t *testing.T) {
 			kind: nr, reason: reconcile.ReasonScopeMismatch},
 		{name: "two candidates without a pointer", setup: baselineRun{snapshots: []snap{good, {where: inScope, items: 47, gaps: 1}}, pointTo: -1}.setup,
 			kind: nr, reason: reconcile.ReasonAmbiguous, links: []string{domain.RelBaselineSnapshot, domain.RelBaselineSnapshot},
-			exact: "Baseline proof is ambiguous: 2 snapshots were recorded for this run and its context names none of them."},
+			exact: "Baseline proof is ambiguous: 2 snapshots were recorded for this run and it does not say which one is its own."},
 	}
 	runFamily(t, domain.FamilyBaselineCapture, cases)
 }

@@ -1,14 +1,12 @@
 package reconcile
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
+	"github.com/runproof/runproof/internal/wording"
 )
 
-// inventoryAdapter decides inventory.sync runs (CONTRACT §3) from their
+// inventoryAdapter decides inventory.sync runs (docs/contract.md) from their
 // coverage claims and the inventory items they last saw.
 type inventoryAdapter struct{}
 
@@ -72,79 +70,51 @@ func (a inventoryAdapter) Decide(_ domain.Run, p proof.Proof) domain.Decision {
 		"items_out_of_scope": ip.ObservedOutOfScope,
 	}
 	if c.BlockedReason.Set {
-		prf["blocked_reason"] = safeCode(c.BlockedReason.Code)
+		prf["blocked_reason"] = wording.SafeCode(c.BlockedReason.Code)
 	}
-	figures := strconv.FormatInt(t.succeeded, 10) + " of " + plural(t.attempted, "policy type", "policy types") + " succeeded"
+	w := t.words(c, ip)
 
 	var d domain.Decision
 	switch {
 	case ip.ObservedOutOfScope > 0:
-		d = notReconciled(ReasonScopeMismatch, "Inventory proof lies outside this run's scope: "+
-			plural(ip.ObservedOutOfScope, "item", "items")+" last seen by this run "+belongs(ip.ObservedOutOfScope)+" to another workspace or environment.", prf, nil)
+		d = notReconciled(ReasonScopeMismatch, wording.InventoryOutOfScope(ip.ObservedOutOfScope), prf, nil)
 	case t.claimed > 0 && ip.ObservedInScope == 0:
-		d = notReconciled(ReasonUnverified, "Inventory claims "+plural(t.claimed, "item", "items")+
-			" for its succeeded policy types, but 0 items last seen by this run were found in its scope.", prf, nil)
+		d = notReconciled(ReasonUnverified, wording.InventoryUnverified(t.claimed), prf, nil)
 	case t.succeeded > 0 && t.succeeded == t.attempted:
-		d = finalized(domain.OutcomeSucceeded, ReasonInventoryComplete, "Inventory captured in full: "+figures+
-			", with "+plural(ip.ObservedInScope, "item", "items")+" observed.", prf, nil, t.summary(ip))
+		d = finalized(domain.OutcomeSucceeded, ReasonInventoryComplete, wording.InventoryComplete(w), prf, nil, t.summary(ip))
 	case t.succeeded > 0:
-		d = finalized(domain.OutcomePartiallySucceeded, ReasonInventoryPartial, "Inventory partly captured: "+figures+
-			t.rest(c)+".", prf, nil, t.summary(ip))
+		d = finalized(domain.OutcomePartiallySucceeded, ReasonInventoryPartial, wording.InventoryPartial(w), prf, nil, t.summary(ip))
 	case c.BlockedReason.Set || t.allReasoned:
-		head := "Inventory blocked"
+		code := ""
 		if c.BlockedReason.Set {
-			head += parenCode(c.BlockedReason.Code)
+			code = c.BlockedReason.Code
 		}
-		d = finalized(domain.OutcomeBlocked, ReasonInventoryBlocked, head+": "+figures+t.rest(c)+".", prf, nil, t.summary(ip))
+		d = finalized(domain.OutcomeBlocked, ReasonInventoryBlocked, wording.InventoryBlocked(w, code), prf, nil, t.summary(ip))
 	case t.failed > 0:
-		d = finalized(domain.OutcomeFailed, ReasonInventoryFailed, "Inventory failed: "+figures+t.rest(c)+".", prf, nil, t.summary(ip))
-	case !c.Present:
-		d = notReconciled(ReasonMissing, "No inventory outcome can be proven: the run recorded no inventory progress, "+
-			"so 0 policy types were attempted and no blocked reason was given.", prf, nil)
-	case t.attempted == 0:
-		d = notReconciled(ReasonMissing, "No inventory outcome can be proven: 0 policy types were attempted "+
-			"and no blocked reason was given.", prf, nil)
+		d = finalized(domain.OutcomeFailed, ReasonInventoryFailed, wording.InventoryFailed(w), prf, nil, t.summary(ip))
 	default:
-		d = notReconciled(ReasonMissing, "No inventory outcome can be proven: "+figures+t.rest(c)+
-			", and no blocked reason was given.", prf, nil)
+		d = notReconciled(ReasonMissing, wording.InventoryUnproven(w, c.Present), prf, nil)
 	}
 	d.Adapter = a.Version()
 	return d
 }
 
-// rest lists the types that did not succeed, e.g. "; 1 failed
-// (graph_throttled), 1 not reached", or "" when there are none.
-func (t inventoryTally) rest(c proof.InventoryClaims) string {
-	var parts [4]string
-	n := 0
-	for _, g := range [...]struct {
-		status proof.CoverageStatus
-		count  int64
-		label  string
-	}{
-		{proof.CoverageFailed, t.failed, " failed"},
-		{proof.CoverageSkipped, t.skipped, " skipped"},
-		{proof.CoverageBlocked, t.blocked, " blocked"},
-		{proof.CoverageNone, t.notReached, " not reached"},
-	} {
-		if g.count == 0 {
-			continue
+// words are the tally's figures for the explanation, with the codes of the
+// types that did not succeed.
+func (t inventoryTally) words(c proof.InventoryClaims, ip *proof.InventoryProof) wording.Inventory {
+	w := wording.Inventory{Attempted: t.attempted, Succeeded: t.succeeded, Failed: t.failed, Skipped: t.skipped,
+		Blocked: t.blocked, NotReached: t.notReached, ItemsObserved: ip.ObservedInScope}
+	for _, tc := range c.Types {
+		switch tc.Status {
+		case proof.CoverageFailed:
+			w.FailedCodes = append(w.FailedCodes, tc.Code)
+		case proof.CoverageSkipped:
+			w.SkippedCodes = append(w.SkippedCodes, tc.Code)
+		case proof.CoverageBlocked:
+			w.BlockedCodes = append(w.BlockedCodes, tc.Code)
 		}
-		var codes codeList
-		if g.status != proof.CoverageNone {
-			for _, tc := range c.Types {
-				if tc.Status == g.status {
-					codes.add(tc.Code)
-				}
-			}
-		}
-		parts[n] = strconv.FormatInt(g.count, 10) + g.label + codes.paren()
-		n++
 	}
-	if n == 0 {
-		return ""
-	}
-	return "; " + strings.Join(parts[:n], ", ")
+	return w
 }
 
 func (t inventoryTally) summary(ip *proof.InventoryProof) map[string]int64 {
@@ -157,13 +127,4 @@ func (t inventoryTally) summary(ip *proof.InventoryProof) map[string]int64 {
 		"not_reached":    t.notReached,
 		"items_observed": ip.ObservedInScope,
 	}
-}
-
-// parenCode returns " (code)" for a safe code, " (unrecognized code)" for
-// another string and "" for none.
-func parenCode(code string) string {
-	if c := safeCode(code); c != "" {
-		return " (" + c + ")"
-	}
-	return ""
 }

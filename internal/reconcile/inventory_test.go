@@ -60,51 +60,51 @@ func TestInventoryDecisions(t *testing.T) {
 		// succeeded
 		{name: "every attempted type succeeded", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(12), "compliancePolicy": ok(6), "appProtection": ok(4)}, nil)),
 			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete,
-			exact: "Inventory captured in full: 3 of 3 policy types succeeded, with 22 items observed."},
+			exact: "Inventory captured in full: 3 policy types succeeded, with 22 items observed."},
 		{name: "succeeded with nothing to observe", setup: observed(inventoryCtx([]string{"appProtection"}, obj{"appProtection": ok(0)}, nil)),
-			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 of 1 policy type succeeded", "0 items observed"}},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 policy type succeeded", "0 items observed"}},
 		{name: "coverage of a type not attempted is ignored", setup: observed(inventoryCtx([]string{"deviceConfiguration"}, obj{"deviceConfiguration": ok(2), "compliancePolicy": failedWith("graph_throttled")}, nil)),
-			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 of 1 policy type"}},
+			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete, says: []string{"1 policy type succeeded, with 2 items"}},
 		{name: "complete coverage wins over a blocked reason", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(1), "compliancePolicy": ok(1), "appProtection": ok(1)}, obj{"reason_code": "provider_connection_missing"})),
 			kind: fin, outcome: domain.OutcomeSucceeded, reason: reconcile.ReasonInventoryComplete},
 
 		// partially_succeeded
 		{name: "one failed and one never reached", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(8), "compliancePolicy": failedWith("graph_throttled")}, nil)),
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
-			exact: "Inventory partly captured: 1 of 3 policy types succeeded; 1 failed (graph_throttled), 1 not reached."},
+			exact: "Inventory partly captured: 1 of 3 policy types failed (graph_throttled), 1 not reached; 1 succeeded."},
 		{name: "one skipped with a reason", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(5), "compliancePolicy": ok(3), "appProtection": skippedFor("provider_permission_missing")}, nil)),
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
-			says: []string{"2 of 3 policy types succeeded; 1 skipped (provider_permission_missing)"}},
+			says: []string{"1 of 3 policy types skipped (provider_permission_missing); 2 succeeded"}},
 		{name: "one blocked", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": ok(5), "appProtection": blockedFor("license_missing")}, nil)),
-			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 blocked (license_missing)"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 of 2 policy types blocked (license_missing); 1 succeeded"}},
 		{name: "no coverage entry counts as a gap", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(5), "compliancePolicy": ok(5)}, nil)),
-			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"2 of 3", "1 not reached"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 of 3 policy types not reached; 2 succeeded"}},
 		{name: "an unknown coverage status counts as a gap", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": ok(5), "appProtection": obj{"status": "running"}}, nil)),
-			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 not reached"}},
+			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial, says: []string{"1 of 2 policy types not reached"}},
 		{name: "usable output wins over a blocked reason", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(4), "compliancePolicy": failedWith("graph_throttled")}, obj{"reason_code": "provider_connection_missing"})),
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial},
 		{name: "many failure codes are listed briefly", setup: observed(inventoryCtx([]string{"a", "b", "c", "d", "e", "f"}, obj{"a": ok(1), "b": failedWith("c1"), "c": failedWith("c2"), "d": failedWith("c3"), "e": failedWith("c4"), "f": failedWith("not json {}")}, nil)),
 			kind: fin, outcome: domain.OutcomePartiallySucceeded, reason: reconcile.ReasonInventoryPartial,
-			says: []string{"1 of 6 policy types succeeded; 5 failed (c1, c2, c3 and 2 more)"}},
+			says: []string{"5 of 6 policy types failed (c1, c2, c3 and 2 more); 1 succeeded"}},
 
 		// blocked
 		{name: "blocked reason and nothing covered", setup: observed(inventoryCtx(threeTypes, obj{}, obj{"reason_code": "provider_connection_missing", "message": "Reconnect {tenant}."})),
 			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked,
-			exact: "Inventory blocked (provider_connection_missing): 0 of 3 policy types succeeded; 3 not reached."},
+			exact: "Inventory blocked (provider_connection_missing): 3 of 3 policy types not reached."},
 		{name: "blocked before attempting anything", setup: observed(inventoryCtx([]string{}, obj{}, obj{"reason_code": "provider_connection_missing"})),
-			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"0 of 0 policy types"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"with 0 policy types attempted"}},
 		{name: "every type skipped or blocked with a reason code", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": skippedFor("provider_permission_missing"), "appProtection": blockedFor("license_missing")}, nil)),
 			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked,
-			exact: "Inventory blocked: 0 of 2 policy types succeeded; 1 skipped (provider_permission_missing), 1 blocked (license_missing)."},
+			exact: "Inventory blocked: 1 of 2 policy types skipped (provider_permission_missing), 1 blocked (license_missing)."},
 		{name: "blocked wins over failed", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": failedWith("graph_throttled")}, obj{"reason_code": "provider_connection_missing"})),
-			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"1 failed (graph_throttled)"}},
+			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"1 of 3 policy types failed (graph_throttled), 2 not reached"}},
 		{name: "a blocked reason with an unreadable code", setup: observed(inventoryCtx(threeTypes, obj{}, obj{"reason_code": "<b>{x}</b>"})),
 			kind: fin, outcome: domain.OutcomeBlocked, reason: reconcile.ReasonInventoryBlocked, says: []string{"(unrecognized code)"}},
 
 		// failed
 		{name: "nothing succeeded and one failed", setup: observed(inventoryCtx(threeTypes, obj{"deviceConfiguration": failedWith("graph_unavailable"), "compliancePolicy": failedWith("graph_throttled"), "appProtection": failedWith("graph_unavailable")}, nil)),
 			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonInventoryFailed,
-			exact: "Inventory failed: 0 of 3 policy types succeeded; 3 failed (graph_unavailable, graph_throttled)."},
+			exact: "Inventory not captured: 3 of 3 policy types failed (graph_unavailable, graph_throttled)."},
 		{name: "failed with a skipped type", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": failedWith("graph_unavailable"), "appProtection": skippedFor("provider_permission_missing")}, nil)),
 			kind: fin, outcome: domain.OutcomeFailed, reason: reconcile.ReasonInventoryFailed},
 
@@ -116,7 +116,7 @@ func TestInventoryDecisions(t *testing.T) {
 		{name: "empty attempted types", setup: observed(inventoryCtx([]string{}, obj{}, nil)),
 			kind: nr, reason: reconcile.ReasonMissing, says: []string{"0 policy types were attempted"}},
 		{name: "no coverage entries and no blocked reason", setup: observed(inventoryCtx(threeTypes, obj{}, nil)),
-			kind: nr, reason: reconcile.ReasonMissing, says: []string{"0 of 3 policy types succeeded; 3 not reached"}},
+			kind: nr, reason: reconcile.ReasonMissing, says: []string{"3 of 3 policy types not reached, and no blocked reason"}},
 		{name: "skipped without a reason code is not blocked", setup: observed(inventoryCtx([]string{"deviceConfiguration", "appProtection"}, obj{"deviceConfiguration": skippedFor("x"), "appProtection": obj{"status": "skipped"}}, nil)),
 			kind: nr, reason: reconcile.ReasonMissing},
 		{name: "an empty blocked reason is not set", setup: observed(inventoryCtx(threeTypes, obj{}, obj{})),
@@ -140,7 +140,7 @@ func TestInventoryDecisions(t *testing.T) {
 		{name: "claims without observations", setup: func(s scene) domain.Run {
 			return s.run(inventoryCtx(threeTypes, obj{"deviceConfiguration": ok(40), "compliancePolicy": failedWith("graph_throttled")}, nil), nil)
 		}, kind: nr, reason: reconcile.ReasonUnverified,
-			exact: "Inventory claims 40 items for its succeeded policy types, but 0 items last seen by this run were found in its scope."},
+			exact: "The run claims 40 inventory items for its succeeded policy types, but 0 items last seen by this run were found in its scope."},
 		{name: "observations of another run do not count", setup: func(s scene) domain.Run {
 			other := s.run(obj{}, nil)
 			prooftest.Items(s.t, s.b.pool, s.b.w.WS, s.b.w.Env, other.ID, "deviceConfiguration", 5)

@@ -55,7 +55,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		require.Equal(t, domain.DecisionAlreadyTerminal, res.Decision.Kind)
 		require.Equal(t, domain.OutcomeCancelled, *res.Decision.Outcome)
 		require.Equal(t, reconcile.ReasonAlreadyTerminal, res.Decision.ReasonCode)
-		require.Contains(t, res.Decision.Explanation, "with outcome Cancelled; nothing was changed.")
+		require.Regexp(t, `^Run [0-9]+ already completed at [0-9]{2}:[0-9]{2} UTC on .* \(outcome: cancelled\); nothing was changed\.$`, res.Decision.Explanation)
 		requireCalmSentence(t, res.Decision)
 		require.False(t, res.Applied)
 		require.Equal(t, run, res.Run)
@@ -67,7 +67,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 		require.Equal(t, reconcile.ReasonNotStale, res.Decision.ReasonCode)
-		require.Contains(t, res.Decision.Explanation, "ago and running inventory.sync runs go stale after 30 minutes")
+		require.Contains(t, res.Decision.Explanation, "is not stale yet: no heartbeat for 10 minutes, and inventory sync runs go stale after 30 minutes; nothing was changed.")
 		requireCalmSentence(t, res.Decision)
 		require.False(t, res.Applied)
 
@@ -85,7 +85,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
 		require.NoError(t, err)
 		require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
-		require.Contains(t, res.Decision.Explanation, "queued runs go stale after 15 minutes")
+		require.Contains(t, res.Decision.Explanation, "is not stale yet: queued for 5 minutes without starting, and queued runs go stale after 15 minutes;")
 		requireCalmSentence(t, res.Decision)
 	})
 	t.Run("stale dry run evaluates and never writes", func(t *testing.T) {

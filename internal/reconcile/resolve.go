@@ -1,13 +1,12 @@
 package reconcile
 
 import (
-	"strconv"
-
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof"
+	"github.com/runproof/runproof/internal/wording"
 )
 
-// resolution is what the artifact rules of CONTRACT §3 found for a run that
+// resolution is what the artifact rules of docs/contract.md found for a run that
 // produces one artifact (a baseline snapshot, a backup set), with the figures
 // for the proof. Out of scope (fail closed) and ambiguous come first; else
 // found is the one artifact the decision may use, or nil when none is valid
@@ -83,9 +82,8 @@ func ownedBy(artifactRunID, runID int64) bool {
 
 // artifactNoun names an artifact kind in explanations and links.
 type artifactNoun struct {
-	family    string // "Baseline", "Backup"
-	one, many string // "snapshot", "snapshots"
-	rel       string // link relation
+	kind wording.Artifact
+	rel  string // link relation
 }
 
 // failClosed is the decision for a resolution that must not be used: proof
@@ -94,16 +92,24 @@ type artifactNoun struct {
 func failClosed[T any](res resolution[T], noun artifactNoun, id func(*T) int64, prf map[string]any) (d domain.Decision, ok bool) {
 	switch {
 	case res.outOfScope > 0:
-		return notReconciled(ReasonScopeMismatch, noun.family+" proof lies outside this run's scope: "+
-			plural(res.outOfScope, noun.one, noun.many)+" tied to this run "+belongs(res.outOfScope)+
-			" to another workspace or environment.", prf, nil), true
+		return notReconciled(ReasonScopeMismatch, wording.ScopeMismatch(noun.kind, res.outOfScope), prf, nil), true
 	case res.ambiguous:
 		links := make([]domain.Link, 0, len(res.inScope))
 		for _, a := range res.inScope {
 			links = append(links, domain.Link{Rel: noun.rel, ID: id(a)})
 		}
-		return notReconciled(ReasonAmbiguous, noun.family+" proof is ambiguous: "+strconv.Itoa(len(res.inScope))+
-			" "+noun.many+" were recorded for this run and its context names none of them.", prf, links), true
+		return notReconciled(ReasonAmbiguous, wording.Ambiguous(noun.kind, len(res.inScope)), prf, links), true
 	}
 	return domain.Decision{}, false
+}
+
+// missing says why a run has no artifact: what its pointer names and how
+// many in-scope candidates were recorded for it.
+func missing(ptr proof.Pointer, candidates int) wording.Missing {
+	return wording.Missing{Pointer: ptr.Given, Malformed: ptr.Malformed, ID: ptr.ID, Candidates: candidates}
+}
+
+// failuresOf are a run's reported failures for an explanation.
+func failuresOf(f proof.Failures) wording.Failures {
+	return wording.Failures{Count: int64(f.Count), FirstCode: f.FirstCode}
 }

@@ -89,10 +89,11 @@ func TestSweepPathInATransaction(t *testing.T) {
 	}
 	require.Equal(t, reconcile.ReasonInventoryPartial, fs[0].Decision.ReasonCode, "a finalized decision passes StalePath unchanged")
 	require.Equal(t, reconcile.ReasonMissing, fs[1].Decision.ReasonCode, "the adapter's reason is kept")
-	require.Contains(t, fs[2].Decision.Explanation, "No proof of completed work was found, so the stale run was closed as failed: "+
-		"inventory proof lies outside this run's scope: 1 item last seen by this run belongs to another workspace or environment.")
+	require.Equal(t, "No proof of completed work was found, so this stale run was closed as failed; "+
+		"inventory proof lies outside this run's scope: 1 item last seen by this run belongs to another workspace or environment.", fs[2].Decision.Explanation)
 	require.Equal(t, reconcile.ReasonStale, fs[3].Decision.ReasonCode)
-	require.Contains(t, fs[3].Decision.Explanation, "No proof of completed work was found, so stale run ")
+	require.Regexp(t, `^No proof of completed work was found, so this stale run was closed as failed; `+
+		`it started at [0-9]{2}:[0-9]{2} UTC on .+ and sent no heartbeat\.$`, fs[3].Decision.Explanation)
 
 	written, err := reconcile.FinalizeBatch(ctx, tx, time.Now(), fs)
 	require.NoError(t, err)
@@ -132,7 +133,7 @@ func TestFamiliesDescribeEveryRule(t *testing.T) {
 		require.Equal(t, f.Name, reconcile.FamilyName(f.Family))
 	}
 	require.Equal(t, "Scheduled backup", reconcile.FamilyName("backup.schedule.execute"))
-	require.Equal(t, "custom.job", reconcile.FamilyName("custom.job"), "an unknown type shows as stored")
+	require.Equal(t, "Custom job", reconcile.FamilyName("custom.job"), "an unknown type is named from its type string")
 	for family, aliases := range map[domain.Family][]string{
 		"inventory.sync":          {"intune.inventory.sync", "inventory_sync"},
 		"baseline.capture":        {"baseline_capture", "intune.baseline.capture"},
