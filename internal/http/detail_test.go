@@ -110,7 +110,7 @@ func TestDiagnosticsAreGated(t *testing.T) {
 
 	diag := f.get(runPath(ws, run)+"?include=diagnostics", tok).json(t)
 	require.Equal(t, map[string]any{"secret_detail": "x"}, diag["context"])
-	require.Equal(t, []any{map[string]any{"code": "boom"}}, diag["failures"])
+	require.Equal(t, []any{map[string]any{"code": "boom", "message": nil}}, diag["failures"])
 	require.Len(t, diag, len(runKeys)+2)
 
 	for _, q := range []string{"include=everything", "include=", "include=diagnostics&include=diagnostics", "include=DIAGNOSTICS"} {
