@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SWAG_VERSION := v1.16.6
+OAPI_CODEGEN := github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
 OPENAPI_TOOLS := tools/openapi/node_modules
 # The race detector needs cgo and a C compiler; without them the suite still runs.
 RACE := $(shell [ "$$(go env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$$(go env CC 2>/dev/null || echo gcc)" >/dev/null && echo -race)
@@ -33,9 +34,10 @@ db: ## print a DATABASE_URL, starting the private cluster when needed
 db-stop: ## stop the private cluster
 	@scripts/pg.sh stop
 
-openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swag $(SWAG_VERSION), converted to OpenAPI 3)
+openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swag $(SWAG_VERSION), converted to OpenAPI 3) and the Go client internal/apiclient
 	@grep -q 'github.com/swaggo/swag $(SWAG_VERSION)' go.mod || { echo "go.mod must pin github.com/swaggo/swag $(SWAG_VERSION)"; exit 1; }
 	go run ./cmd/openapi-gen
+	go run $(OAPI_CODEGEN) -config internal/apiclient/oapi-codegen.yaml -o internal/apiclient/client.gen.go api/openapi.yaml
 
 check-openapi: $(OPENAPI_TOOLS)/.package-lock.json ## lint api/openapi.yaml (Spectral, Redocly) and compile a TypeScript client of it under --strict
 	cd tools/openapi && node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=warn ../../api/openapi.yaml
