@@ -152,16 +152,6 @@ func (f *fixture) do(req request) response {
 	return res
 }
 
-// postQuiet is an empty-bodied POST that is safe to call from another
-// goroutine: it records the response without checking it.
-func (f *fixture) postQuiet(path, token string) response {
-	hr := httptest.NewRequest(http.MethodPost, path, nil)
-	hr.Header.Set("Authorization", "Bearer "+token)
-	rec := httptest.NewRecorder()
-	f.router.ServeHTTP(rec, hr)
-	return response{Code: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
-}
-
 func (f *fixture) get(path, token string) response {
 	f.t.Helper()
 	return f.do(request{Path: path, Token: token})
