@@ -53,16 +53,16 @@ type FamilyRule struct {
 //	@Summary		Run families and their reconciliation rules
 //	@Description	Every family runproof knows: operator name, legacy aliases, whether an adapter decides it from proof, the stale thresholds in force and the decision rules in the order they are checked.
 //	@Tags			reconciliation
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		ws	path		int	true	"Workspace id"	minimum(1)	format(int64)
-//	@Success	200	{object}	Families
-//	@Failure	400	{object}	Problem	"Invalid id"
-//	@Failure	401	{object}	Problem	"Missing or invalid bearer token"
-//	@Header	401	{string}	WWW-Authenticate	"Bearer challenge"
-//	@Failure	404	{object}	Problem	"Unknown workspace or not a member"
-//	@Failure	500	{object}	Problem
-//	@Router		/workspaces/{ws}/reconciliation/families [get]
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			ws	path		int	true	"Workspace id"	minimum(1)	format(int64)
+//	@Success		200	{object}	Families
+//	@Failure		400	{object}	Problem	"Invalid id"
+//	@Failure		401	{object}	Problem	"Missing or invalid bearer token"
+//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge"
+//	@Failure		404	{object}	Problem	"Unknown workspace or not a member"
+//	@Failure		500	{object}	Problem
+//	@Router			/workspaces/{ws}/reconciliation/families [get]
 func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 	ws, err := pathID(r, "ws")
 	if err != nil {
