@@ -88,7 +88,9 @@ func fix(doc *openapi3.T) error {
 	}}
 	problem := doc.Components.Schemas["Problem"]
 	doc.Components.Responses = openapi3.ResponseBodies{
-		"MethodNotAllowed": {Value: problemResponse(problem, "The path does not support this method; Allow lists the methods it does.",
+		// OpenAPI has no place for the methods a path lacks, so every
+		// operation of the path documents their answer.
+		"MethodNotAllowed": {Value: problemResponse(problem, "The answer to a method the path does not support; Allow lists the methods it does.",
 			"Allow", &openapi3.Header{Parameter: openapi3.Parameter{
 				Description: "The methods the path supports, e.g. GET, HEAD",
 				Required:    true,
@@ -97,7 +99,7 @@ func fix(doc *openapi3.T) error {
 		"Unavailable": {Value: problemResponse(problem, "The service cannot answer now: the database is unreachable, refusing or too slow, "+
 			"or the service is shutting down. Nothing was changed; retry later.",
 			"Retry-After", &openapi3.Header{Parameter: openapi3.Parameter{
-				Description: "Seconds to wait before retrying",
+				Description: "Seconds to wait before retrying, when the service can tell",
 				Schema:      openapi3.NewIntegerSchema().WithMin(0).NewRef(),
 			}})},
 	}
@@ -122,7 +124,7 @@ func fix(doc *openapi3.T) error {
 			if op.RequestBody != nil {
 				delete(op.RequestBody.Extensions, "x-originalParamName") // a conversion leftover
 			}
-			if op.Security == nil { // public: say so, or linters and generators assume the default
+			if op.Security == nil { // public: said explicitly, so no reader takes a missing requirement for an oversight
 				op.Security = openapi3.NewSecurityRequirements()
 			}
 			for code, name := range map[string]string{"405": "MethodNotAllowed", "503": "Unavailable"} {
@@ -172,7 +174,6 @@ func headOf(get *openapi3.Operation) *openapi3.Operation {
 	head.Summary = get.Summary + " (headers only)"
 	head.Description = "The status and headers GET answers, without a body. " + get.Description
 	head.Responses = openapi3.NewResponses()
-	head.Responses.Delete("default")
 	for code, ref := range get.Responses.Map() {
 		resp := ref.Value
 		bodiless := openapi3.NewResponse().WithDescription(*resp.Description)

@@ -32,7 +32,6 @@ func handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 //	@Tags			health
 //	@Produce		json
 //	@Success		200	{object}	statusBody
-//	@Failure		503	{object}	Problem
 //	@Router			/readyz [get]
 func (a *api) readyz(w http.ResponseWriter, r *http.Request) error {
 	if err := a.ready(r.Context()); err != nil {
