@@ -4,10 +4,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SWAG_VERSION := v1.16.6
 GOLANGCI_LINT_VERSION := 2.15.0
+OAPI_CODEGEN := github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
+OPENAPI_TOOLS := tools/openapi/node_modules
 # The race detector needs cgo and a C compiler; without them the suite still runs.
 RACE := $(shell [ "$$(go env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$$(go env CC 2>/dev/null || echo gcc)" >/dev/null && echo -race)
 
-.PHONY: help run test lint vet fmt-check golangci-lint openapi db db-stop bench bench-api bench-sweep browser
+.PHONY: help run test lint vet fmt-check golangci-lint openapi check-openapi db db-stop bench bench-api bench-sweep browser
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -15,7 +17,7 @@ help: ## list targets
 run: ## database, migrations, demo data, dev token, then the server on :8080
 	@scripts/demo.sh
 
-test: lint ## the whole suite against a real PostgreSQL
+test: lint check-openapi ## the whole suite against a real PostgreSQL
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go test $(RACE) -count=1 -timeout 30m ./... && (cd bench/river && go test -count=1 ./...)
 
 lint: fmt-check vet golangci-lint ## gofmt, go vet and golangci-lint (.golangci.yml)
@@ -48,9 +50,19 @@ db: ## print a DATABASE_URL, starting the private cluster when needed
 db-stop: ## stop the private cluster
 	@scripts/pg.sh stop
 
-openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swag $(SWAG_VERSION), converted to OpenAPI 3)
+openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swag $(SWAG_VERSION), converted to OpenAPI 3) and the Go client internal/apiclient
 	@grep -q 'github.com/swaggo/swag $(SWAG_VERSION)' go.mod || { echo "go.mod must pin github.com/swaggo/swag $(SWAG_VERSION)"; exit 1; }
 	go run ./cmd/openapi-gen
+	go run $(OAPI_CODEGEN) -config internal/apiclient/oapi-codegen.yaml -o internal/apiclient/client.gen.go api/openapi.yaml
+
+check-openapi: $(OPENAPI_TOOLS)/.package-lock.json ## lint api/openapi.yaml (Spectral, Redocly) and compile a TypeScript client of it under --strict
+	cd tools/openapi && node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=warn ../../api/openapi.yaml
+	cd tools/openapi && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --config redocly.yaml ../../api/openapi.yaml
+	cd tools/openapi && node_modules/.bin/openapi-typescript ../../api/openapi.yaml -o gen/api.d.ts && node_modules/.bin/tsc -p tsconfig.json
+
+# The pinned linters and compilers, installed from tools/openapi/package-lock.json.
+$(OPENAPI_TOOLS)/.package-lock.json: tools/openapi/package.json tools/openapi/package-lock.json
+	npm ci --prefix tools/openapi --ignore-scripts --no-audit --no-fund
 
 bench-api: ## HTTP load benchmark: ≥200,000 runs, 32 clients, runproof vs a bare chi+pgx floor, 3 interleaved rounds, loopback only
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go build -o bin/api ./cmd/api && go build -o bin/benchapi ./cmd/benchapi && bin/benchapi -api bin/api -rounds 3

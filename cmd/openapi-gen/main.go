@@ -1,5 +1,6 @@
 // Command openapi-gen writes api/openapi.yaml from the handlers' annotations
-// (`make openapi`); run it from the module root.
+// (`make openapi`, which then generates internal/apiclient from it); run it
+// from the module root.
 package main
 
 import (

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/apiclient"
 )
 
 // accessFixture: workspace ws with environments granted and hidden, member
@@ -63,24 +65,39 @@ func TestHiddenRunsAnswerIdentically404(t *testing.T) {
 	for _, id := range []int64{a.inGranted, a.inHidden, a.noEnv, a.otherWorkspaceRun} {
 		before[id] = a.rowState(id)
 	}
-	send := func(method, path, sub, body string) response {
-		return a.do(request{Method: method, Path: path, Token: a.token(sub), Body: body,
-			Header: map[string]string{"X-Request-Id": "same-id"}})
-	}
+	sameID := withHeader("X-Request-Id", "same-id")
+	diagnostics := apiclient.GetRunParams{Include: new(apiclient.GetRunParamsIncludeDiagnostics)}
 	for _, op := range []struct {
-		method, suffix, body string
-	}{{http.MethodGet, "", ""}, {http.MethodGet, "?include=diagnostics", ""},
-		{http.MethodPost, "/reconcile", `{"note":"x"}`}, {http.MethodPost, "/reconcile", `{"dry_run":true}`}} {
+		name string
+		call func(c caller, ws, run int64) response
+	}{
+		{"detail", func(c caller, ws, run int64) response {
+			r := c.getRun(ws, run, apiclient.GetRunParams{}, sameID)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		}},
+		{"diagnostics", func(c caller, ws, run int64) response {
+			r := c.getRun(ws, run, diagnostics, sameID)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		}},
+		{"reconcile", func(c caller, ws, run int64) response {
+			r := c.reconcile(ws, run, apiclient.ReconcileRequest{Note: new("x")}, sameID)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		}},
+		{"dry run", func(c caller, ws, run int64) response {
+			r := c.reconcile(ws, run, apiclient.ReconcileRequest{DryRun: new(true)}, sameID)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		}},
+	} {
 		var first *response
 		for name, c := range cases {
-			res := send(op.method, runPath(c.ws, c.run)+op.suffix, c.sub, op.body)
-			require.Equal(t, http.StatusNotFound, res.Code, name)
+			res := op.call(a.as(c.sub), c.ws, c.run)
+			require.Equal(t, http.StatusNotFound, res.Code, "%s %s", name, op.name)
 			if first == nil {
 				first = &res
 				continue
 			}
-			require.Equal(t, first.Header, res.Header, "%s %s: headers", name, op.method)
-			require.Equal(t, string(first.Body), string(res.Body), "%s %s: body", name, op.method)
+			require.Equal(t, first.Header, res.Header, "%s %s: headers", name, op.name)
+			require.Equal(t, string(first.Body), string(res.Body), "%s %s: body", name, op.name)
 		}
 		require.Equal(t, "application/problem+json", first.Header.Get("Content-Type"))
 	}
@@ -90,18 +107,24 @@ func TestHiddenRunsAnswerIdentically404(t *testing.T) {
 
 	// The hub and families answer a non-member and an unknown workspace alike,
 	// and like a hidden run.
-	hidden := send(http.MethodGet, runPath(a.ws, a.inHidden), "grant", "")
-	for _, path := range []string{hubPath(a.ws, ""), "/workspaces/" + itoa(a.ws) + "/reconciliation/families"} {
-		res := send(http.MethodGet, path, "stranger", "")
-		require.Equal(t, http.StatusNotFound, res.Code)
-		require.Equal(t, hidden.Header, res.Header)
-		require.Equal(t, string(hidden.Body), string(res.Body))
+	hidden := status(t, http.StatusNotFound, a.as("grant").getRun(a.ws, a.inHidden, apiclient.GetRunParams{}, sameID))
+	hub := func(sub string, ws int64) response {
+		r := a.as(sub).listRuns(ws, apiclient.ListRunsParams{}, sameID)
+		return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
 	}
-	for _, path := range []string{hubPath(unknownWorkspace, ""), "/workspaces/" + itoa(unknownWorkspace) + "/reconciliation/families"} {
-		res := send(http.MethodGet, path, "grant", "")
-		require.Equal(t, http.StatusNotFound, res.Code, path)
-		require.Equal(t, hidden.Header, res.Header, path)
-		require.Equal(t, string(hidden.Body), string(res.Body), path)
+	families := func(sub string, ws int64) response {
+		r := a.as(sub).families(ws, sameID)
+		return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+	}
+	for name, res := range map[string]response{
+		"hub, non-member":             hub("stranger", a.ws),
+		"families, non-member":        families("stranger", a.ws),
+		"hub, unknown workspace":      hub("grant", unknownWorkspace),
+		"families, unknown workspace": families("grant", unknownWorkspace),
+	} {
+		require.Equal(t, http.StatusNotFound, res.Code, name)
+		require.Equal(t, hidden.HTTPResponse.Header, res.Header, name)
+		require.Equal(t, string(hidden.Body), string(res.Body), name)
 	}
 }
 
@@ -109,14 +132,15 @@ func TestHiddenRunsAnswerIdentically404(t *testing.T) {
 // only; runs without an environment need all_environments.
 func TestEnvironmentGrantsScopeWhatAMemberSees(t *testing.T) {
 	a := setupAccess(t)
-	require.Equal(t, http.StatusOK, a.get(runPath(a.ws, a.inGranted), a.token("grant")).Code)
-	require.Equal(t, http.StatusNotFound, a.get(runPath(a.ws, a.noEnv), a.token("grant")).Code)
-	require.Equal(t, http.StatusOK, a.get(runPath(a.ws, a.noEnv), a.token("owner")).Code)
+	grant, owner := a.as("grant"), a.as("owner")
+	ok(t, grant.getRun(a.ws, a.inGranted, apiclient.GetRunParams{}))
+	status(t, http.StatusNotFound, grant.getRun(a.ws, a.noEnv, apiclient.GetRunParams{}))
+	ok(t, owner.getRun(a.ws, a.noEnv, apiclient.GetRunParams{}))
 
-	require.Equal(t, []int64{a.inGranted}, itemIDs(t, a.get(hubPath(a.ws, ""), a.token("grant"))))
-	require.ElementsMatch(t, []int64{a.inGranted, a.inHidden, a.noEnv}, itemIDs(t, a.get(hubPath(a.ws, ""), a.token("owner"))))
+	require.Equal(t, []int64{a.inGranted}, pageIDs(ok(t, grant.listRuns(a.ws, apiclient.ListRunsParams{})).JSON200))
+	require.ElementsMatch(t, []int64{a.inGranted, a.inHidden, a.noEnv}, pageIDs(ok(t, owner.listRuns(a.ws, apiclient.ListRunsParams{})).JSON200))
 	// Filtering on an ungranted environment shows nothing rather than leaking.
-	require.Empty(t, itemIDs(t, a.get(hubPath(a.ws, "environment="+itoa(a.hidden)), a.token("grant"))))
+	require.Empty(t, ok(t, grant.listRuns(a.ws, apiclient.ListRunsParams{Environment: &a.hidden})).JSON200.Items)
 }
 
 // Roles: owner, manager and operator view and reconcile; readonly views and
@@ -127,27 +151,24 @@ func TestRolesAndCapabilities(t *testing.T) {
 	for _, role := range []string{"owner", "manager", "operator", "readonly"} {
 		f.member(ws, role, role)
 	}
-	families := "/workspaces/" + itoa(ws) + "/reconciliation/families"
 	for _, role := range []string{"owner", "manager", "operator", "readonly"} {
 		run := f.run(ws, runSpec{age: 3 * time.Hour, context: blockedInventory})
-		tok := f.token(role)
-		require.Equal(t, http.StatusOK, f.get(hubPath(ws, ""), tok).Code, role)
-		require.Equal(t, http.StatusOK, f.get(runPath(ws, run), tok).Code, role)
-		require.Equal(t, http.StatusOK, f.get(families, tok).Code, role)
+		c := f.as(role)
+		ok(t, c.listRuns(ws, apiclient.ListRunsParams{}))
+		ok(t, c.getRun(ws, run, apiclient.GetRunParams{}))
+		ok(t, c.families(ws))
 
 		before := f.rowState(run)
-		res := f.post(reconcilePath(ws, run), tok, `{"dry_run":true}`)
+		dry := apiclient.ReconcileRequest{DryRun: new(true)}
 		if role == "readonly" {
-			require.Equal(t, http.StatusForbidden, res.Code)
-			require.Equal(t, "forbidden", res.json(t)["code"])
-			require.Equal(t, http.StatusForbidden, f.post(reconcilePath(ws, run), tok, ``).Code)
+			res := status(t, http.StatusForbidden, c.reconcile(ws, run, dry))
+			require.Equal(t, apiclient.ProblemCodeForbidden, res.ApplicationproblemJSON403.Code)
+			status(t, http.StatusForbidden, c.reconcile(ws, run, apiclient.ReconcileRequest{}))
 			require.Equal(t, before, f.rowState(run))
 			continue
 		}
-		require.Equal(t, http.StatusOK, res.Code, role)
-		res = f.post(reconcilePath(ws, run), tok, ``)
-		require.Equal(t, http.StatusOK, res.Code, role)
-		require.Equal(t, true, res.json(t)["reconciliation"].(map[string]any)["applied"], role)
+		ok(t, c.reconcile(ws, run, dry))
+		require.True(t, ok(t, c.reconcile(ws, run, apiclient.ReconcileRequest{})).JSON200.Reconciliation.Applied, role)
 	}
 }
 
@@ -158,19 +179,16 @@ func TestMembershipChangesApplyAtOnce(t *testing.T) {
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{age: 3 * time.Hour, context: blockedInventory})
-	tok := f.token("alice")
-	require.Equal(t, http.StatusOK, f.get(runPath(ws, run), tok).Code)
-	require.Equal(t, http.StatusOK, f.post(reconcilePath(ws, run), tok, `{"dry_run":true}`).Code)
+	alice := f.as("alice")
+	dry := apiclient.ReconcileRequest{DryRun: new(true)}
+	ok(t, alice.getRun(ws, run, apiclient.GetRunParams{}))
+	ok(t, alice.reconcile(ws, run, dry))
 
 	f.exec(`update workspace_members set role = 'readonly' where workspace_id = $1 and subject = 'alice'`, ws)
-	require.Equal(t, http.StatusForbidden, f.post(reconcilePath(ws, run), tok, `{"dry_run":true}`).Code)
+	status(t, http.StatusForbidden, alice.reconcile(ws, run, dry))
 
 	f.exec(`delete from workspace_members where workspace_id = $1 and subject = 'alice'`, ws)
-	for _, res := range []response{
-		f.get(runPath(ws, run), tok),
-		f.get(hubPath(ws, ""), tok),
-		f.post(reconcilePath(ws, run), tok, ``),
-	} {
-		require.Equal(t, http.StatusNotFound, res.Code)
-	}
+	status(t, http.StatusNotFound, alice.getRun(ws, run, apiclient.GetRunParams{}))
+	status(t, http.StatusNotFound, alice.listRuns(ws, apiclient.ListRunsParams{}))
+	status(t, http.StatusNotFound, alice.reconcile(ws, run, apiclient.ReconcileRequest{}))
 }

@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/apiclient"
 	"github.com/runproof/runproof/internal/authz"
 )
 
@@ -41,24 +43,51 @@ func TestWorkspaceRoutesNeedAValidBearerToken(t *testing.T) {
 		"scheme only":    "Bearer",
 		"token in query": "",
 	}
-	routes := []request{
-		{Method: http.MethodGet, Path: hubPath(ws, "")},
-		{Method: http.MethodGet, Path: runPath(ws, run)},
-		{Method: http.MethodPost, Path: reconcilePath(ws, run), Body: `{}`},
-		{Method: http.MethodGet, Path: "/workspaces/1/reconciliation/families"},
-		{Method: http.MethodGet, Path: "/workspaces/abc/operations"},
+	anon := f.as("")
+	routes := map[string]func(edit apiclient.RequestEditorFn) response{
+		"hub": func(edit apiclient.RequestEditorFn) response {
+			r := anon.listRuns(ws, apiclient.ListRunsParams{}, edit)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		},
+		"detail": func(edit apiclient.RequestEditorFn) response {
+			r := anon.getRun(ws, run, apiclient.GetRunParams{}, edit)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		},
+		"reconcile": func(edit apiclient.RequestEditorFn) response {
+			r := anon.reconcile(ws, run, apiclient.ReconcileRequest{}, edit)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		},
+		"families": func(edit apiclient.RequestEditorFn) response {
+			r := anon.families(1, edit)
+			return response{r.StatusCode(), r.HTTPResponse.Header, r.Body}
+		},
 	}
 	for name, h := range headers {
-		for _, req := range routes {
-			req.Header = map[string]string{}
+		edit := func(_ context.Context, req *http.Request) error {
 			if h != "" {
-				req.Header["Authorization"] = h
+				req.Header.Set("Authorization", h)
 			}
 			if name == "token in query" {
-				req.Path += "?access_token=" + good
+				q := req.URL.Query()
+				q.Set("access_token", good)
+				req.URL.RawQuery = q.Encode()
 			}
-			res := f.do(req)
-			require.Equal(t, http.StatusUnauthorized, res.Code, "%s: %s %s", name, req.Method, req.Path)
+			return nil
+		}
+		// The token is checked before the path is read.
+		malformed := request{Path: "/workspaces/abc/operations", Header: map[string]string{}}
+		if h != "" {
+			malformed.Header["Authorization"] = h
+		}
+		if name == "token in query" {
+			malformed.Path += "?access_token=" + good
+		}
+		answers := map[string]response{"malformed id": f.do(malformed)}
+		for route, call := range routes {
+			answers[route] = call(edit)
+		}
+		for route, res := range answers {
+			require.Equal(t, http.StatusUnauthorized, res.Code, "%s: %s", name, route)
 			require.True(t, strings.HasPrefix(res.Header.Get("WWW-Authenticate"), "Bearer"), name)
 			require.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
 			require.Equal(t, "unauthenticated", res.json(t)["code"])
@@ -67,6 +96,5 @@ func TestWorkspaceRoutesNeedAValidBearerToken(t *testing.T) {
 	require.Equal(t, before, f.rowState(run), "no unauthenticated call writes")
 
 	// The same token in the header works, whatever the scheme's case.
-	res := f.do(request{Path: runPath(ws, run), Header: map[string]string{"Authorization": "bearer " + good}})
-	require.Equal(t, http.StatusOK, res.Code)
+	ok(t, anon.getRun(ws, run, apiclient.GetRunParams{}, withHeader("Authorization", "bearer "+good)))
 }

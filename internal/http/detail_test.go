@@ -1,12 +1,15 @@
 package http_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/apiclient"
 )
 
 var runKeys = []string{"id", "workspace_id", "environment", "type", "status", "outcome", "outcome_label",
@@ -30,33 +33,36 @@ func TestRunDetailRendersAStaleRun(t *testing.T) {
 	run := f.run(ws, runSpec{env: &env, typ: "inventory_sync", age: 3 * time.Hour, heartbeatAge: 2 * time.Hour,
 		summaryCounts: `{"succeeded": 3}`})
 
-	res := f.get(runPath(ws, run), f.token("alice"))
-	require.Equal(t, http.StatusOK, res.Code)
-	require.Equal(t, "application/json", res.Header.Get("Content-Type"))
-	require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
-	got := res.json(t)
-	require.Equal(t, slices.Sorted(slices.Values(runKeys)), keys(got), "exactly the contract's keys")
-	require.Equal(t, float64(run), got["id"])
-	require.Equal(t, float64(ws), got["workspace_id"])
-	require.Equal(t, map[string]any{"id": float64(env), "name": "Contoso"}, got["environment"])
-	require.Equal(t, "inventory.sync", got["type"])
-	require.Equal(t, "running", got["status"])
-	require.Equal(t, "pending", got["outcome"])
-	require.Equal(t, "Pending", got["outcome_label"])
-	require.Equal(t, true, got["stale"])
-	require.Equal(t, "Inventory sync · running · last heartbeat 2 h ago", got["summary"])
-	require.Equal(t, "No heartbeat for 2 h (allowed: 30 min). The run looks stale and can be reconciled.", got["explanation"])
-	require.Nil(t, got["reason_code"])
-	require.Equal(t, map[string]any{"label": "Reconcile", "href": reconcilePath(ws, run)}, got["next_action"])
-	require.Equal(t, map[string]any{"self": runPath(ws, run), "related": []any{}}, got["links"])
-	require.Equal(t, f.now.Add(-3*time.Hour).Format(time.RFC3339Nano), got["created_at"])
-	require.Equal(t, f.now.Add(-2*time.Hour).Format(time.RFC3339Nano), got["last_heartbeat_at"])
-	require.Nil(t, got["completed_at"])
-	require.Nil(t, got["reconciliation"])
+	res := ok(t, f.as("alice").getRun(ws, run, apiclient.GetRunParams{}))
+	require.Equal(t, "application/json", res.HTTPResponse.Header.Get("Content-Type"))
+	require.Equal(t, "no-store", res.HTTPResponse.Header.Get("Cache-Control"))
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(res.Body, &raw))
+	require.Equal(t, slices.Sorted(slices.Values(runKeys)), keys(raw), "exactly the contract's keys")
+	got := res.JSON200
+	require.Equal(t, run, got.Id)
+	require.Equal(t, ws, got.WorkspaceId)
+	require.Equal(t, &apiclient.NullableEnvironment{Id: env, Name: "Contoso"}, got.Environment)
+	require.Equal(t, "inventory.sync", got.Type)
+	require.Equal(t, apiclient.RunStatusRunning, got.Status)
+	require.Equal(t, apiclient.RunOutcomePending, got.Outcome)
+	require.Equal(t, apiclient.RunOutcomeLabelPending, got.OutcomeLabel)
+	require.True(t, got.Stale)
+	require.Equal(t, "Inventory sync · running · last heartbeat 2 h ago", got.Summary)
+	require.Equal(t, "No heartbeat for 2 h (allowed: 30 min). The run looks stale and can be reconciled.", *got.Explanation)
+	require.Nil(t, got.ReasonCode)
+	require.Equal(t, &apiclient.NullableNextAction{Label: "Reconcile", Href: reconcilePath(ws, run)}, got.NextAction)
+	require.Equal(t, apiclient.RunLinks{Self: runPath(ws, run), Related: []apiclient.RelatedLink{}}, got.Links)
+	require.Equal(t, f.now.Add(-3*time.Hour), got.CreatedAt)
+	require.Equal(t, f.now.Add(-2*time.Hour), *got.LastHeartbeatAt)
+	require.Nil(t, got.CompletedAt)
+	require.Nil(t, got.Reconciliation)
+	require.Nil(t, got.Context)
+	require.Nil(t, got.Failures)
 
 	// A readonly member is not offered an action it may not take.
 	f.member(ws, "reader", "readonly")
-	require.Nil(t, f.get(runPath(ws, run), f.token("reader")).json(t)["next_action"])
+	require.Nil(t, ok(t, f.as("reader").getRun(ws, run, apiclient.GetRunParams{})).JSON200.NextAction)
 }
 
 func TestRunDetailWhileNothingIsKnown(t *testing.T) {
@@ -66,21 +72,22 @@ func TestRunDetailWhileNothingIsKnown(t *testing.T) {
 	queued := f.run(ws, runSpec{status: "queued", age: 5 * time.Minute, typ: "review_pack.generate"})
 	done := f.run(ws, runSpec{status: "completed", outcome: "partially_succeeded", age: time.Hour,
 		summaryCounts: `{"succeeded": 10, "failed": 2, "note": "not a number"}`})
-	tok := f.token("alice")
+	alice := f.as("alice")
 
-	q := f.get(runPath(ws, queued), tok).json(t)
-	require.Equal(t, false, q["stale"])
-	require.Equal(t, "Review pack · queued · queued 5 min ago", q["summary"])
-	require.Nil(t, q["explanation"])
-	require.Nil(t, q["next_action"])
-	require.Nil(t, q["environment"])
-	require.Nil(t, q["started_at"])
+	q := ok(t, alice.getRun(ws, queued, apiclient.GetRunParams{})).JSON200
+	require.False(t, q.Stale)
+	require.Equal(t, "Review pack · queued · queued 5 min ago", q.Summary)
+	require.Nil(t, q.Explanation)
+	require.Nil(t, q.NextAction)
+	require.Nil(t, q.Environment)
+	require.Nil(t, q.StartedAt)
 
-	d := f.get(runPath(ws, done), tok).json(t)
-	require.Equal(t, "Partially succeeded", d["outcome_label"])
-	require.Equal(t, "Inventory sync · partially succeeded · 2 failed, 10 succeeded", d["summary"])
-	require.Equal(t, false, d["stale"])
-	require.Nil(t, d["next_action"])
+	d := ok(t, alice.getRun(ws, done, apiclient.GetRunParams{})).JSON200
+	require.Equal(t, apiclient.RunOutcomeLabelPartiallySucceeded, d.OutcomeLabel)
+	require.Equal(t, "Inventory sync · partially succeeded · 2 failed, 10 succeeded", d.Summary)
+	require.False(t, d.Stale)
+	require.Nil(t, d.NextAction)
+	require.Nil(t, d.Reconciliation, "completed by its job, not by runproof")
 }
 
 func TestRunDetailStaleQueuedRun(t *testing.T) {
@@ -88,31 +95,46 @@ func TestRunDetailStaleQueuedRun(t *testing.T) {
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{status: "queued", age: 20 * time.Minute})
-	got := f.get(runPath(ws, run), f.token("alice")).json(t)
-	require.Equal(t, true, got["stale"])
-	require.Equal(t, "Queued for 20 min without starting (allowed: 15 min). The run looks stale and can be reconciled.", got["explanation"])
+	got := ok(t, f.as("alice").getRun(ws, run, apiclient.GetRunParams{})).JSON200
+	require.True(t, got.Stale)
+	require.Equal(t, "Queued for 20 min without starting (allowed: 15 min). The run looks stale and can be reconciled.", *got.Explanation)
 }
 
-// Raw context and failures appear only with include=diagnostics.
+// Raw context and failures appear only with include=diagnostics; failures
+// are read as runproof reads them: the first code, reason_code or
+// error_code, and the message.
 func TestDiagnosticsAreGated(t *testing.T) {
 	f := setup(t)
 	ws := f.workspace("w")
 	f.member(ws, "alice", "readonly")
 	run := f.id(`insert into operation_runs (workspace_id, type, status, outcome, completed_at, context, failures)
-		values ($1, 'inventory.sync', 'completed', 'failed', now(), '{"secret_detail": "x"}', '[{"code": "boom"}]') returning id`, ws)
-	tok := f.token("alice")
+		values ($1, 'inventory.sync', 'completed', 'failed', now(), '{"secret_detail": "x", "n": [1, {"k": null}]}',
+		'[{"code": "boom"}, {"reason_code": "graph_throttled", "message": "Too many requests", "extra": 1}, {"code": "", "error_code": "e"}, {"code": 5}, "text", null]')
+		returning id`, ws)
+	alice := f.as("alice")
 
-	plain := f.get(runPath(ws, run), tok)
+	plain := ok(t, alice.getRun(ws, run, apiclient.GetRunParams{}))
 	require.NotContains(t, string(plain.Body), "secret_detail")
 	require.NotContains(t, string(plain.Body), "boom")
-	require.NotContains(t, plain.json(t), "context")
-	require.NotContains(t, plain.json(t), "failures")
+	require.Nil(t, plain.JSON200.Context)
+	require.Nil(t, plain.JSON200.Failures)
 
-	diag := f.get(runPath(ws, run)+"?include=diagnostics", tok).json(t)
-	require.Equal(t, map[string]any{"secret_detail": "x"}, diag["context"])
-	require.Equal(t, []any{map[string]any{"code": "boom"}}, diag["failures"])
-	require.Len(t, diag, len(runKeys)+2)
+	diagnostics := apiclient.GetRunParams{Include: new(apiclient.GetRunParamsIncludeDiagnostics)}
+	diag := ok(t, alice.getRun(ws, run, diagnostics)).JSON200
+	require.Equal(t, map[string]any{"secret_detail": "x", "n": []any{1.0, map[string]any{"k": nil}}}, *diag.Context)
+	require.Equal(t, []apiclient.Failure{
+		{Code: new("boom")},
+		{Code: new("graph_throttled"), Message: new("Too many requests")},
+		{Code: new("e")},
+		{}, {}, {},
+	}, *diag.Failures)
 
+	none := f.id(`insert into operation_runs (workspace_id, type) values ($1, 'inventory.sync') returning id`, ws)
+	empty := ok(t, alice.getRun(ws, none, diagnostics)).JSON200
+	require.Equal(t, map[string]any{}, *empty.Context)
+	require.Equal(t, []apiclient.Failure{}, *empty.Failures, "an empty list is shown, not left out")
+
+	tok := f.token("alice")
 	for _, q := range []string{"include=everything", "include=", "include=diagnostics&include=diagnostics", "include=DIAGNOSTICS"} {
 		res := f.get(runPath(ws, run)+"?"+q, tok)
 		require.Equal(t, http.StatusBadRequest, res.Code, q)

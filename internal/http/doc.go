@@ -5,6 +5,15 @@
 //	@version					1.0
 //	@description				runproof tells operators the truth about background operation runs: it shows each run's state and, for stale runs, decides the terminal outcome from recorded proof. Errors are RFC 9457 problem details (application/problem+json).
 //	@license.name				Proprietary
+//	@license.url				https://github.com/runproof/runproof
+//	@tag.name					operations
+//	@tag.description			A workspace's operation runs: the hub, one run, and reconciling a stale run.
+//	@tag.name					reconciliation
+//	@tag.description			How runproof decides runs: families, thresholds and rules.
+//	@tag.name					health
+//	@tag.description			Liveness and readiness probes.
+//	@tag.name					meta
+//	@tag.description			Metrics and this document.
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization

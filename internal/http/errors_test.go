@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/apiclient"
 	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/reconcile"
@@ -32,9 +33,8 @@ func TestReconcileConflictIs409(t *testing.T) {
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{age: 3 * time.Hour})
-	res := f.post(reconcilePath(ws, run), f.token("alice"), ``)
-	require.Equal(t, http.StatusConflict, res.Code)
-	require.Equal(t, "conflict", res.json(t)["code"])
+	res := status(t, http.StatusConflict, f.as("alice").reconcile(ws, run, apiclient.ReconcileRequest{}))
+	require.Equal(t, apiclient.ProblemCodeConflict, res.ApplicationproblemJSON409.Code)
 }
 
 // An unknown error is a bare 500: its detail is logged with the request id,
@@ -46,9 +46,7 @@ func TestUnknownErrorsAre500AndLoggedOnly(t *testing.T) {
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{age: 3 * time.Hour})
-	res := f.do(request{Method: http.MethodPost, Path: reconcilePath(ws, run), Token: f.token("alice"),
-		Header: map[string]string{"X-Request-Id": "req-500"}})
-	require.Equal(t, http.StatusInternalServerError, res.Code)
+	res := status(t, http.StatusInternalServerError, f.as("alice").reconcileRaw(ws, run, "", "", withHeader("X-Request-Id", "req-500")))
 	require.JSONEq(t, `{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"Internal error.","code":"internal"}`, string(res.Body))
 	require.NotContains(t, string(res.Body), "hunter2")
 	logs := f.logs.String()
@@ -63,7 +61,7 @@ func TestRequestsAreLogged(t *testing.T) {
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{})
-	f.do(request{Path: runPath(ws, run), Token: f.token("alice"), Header: map[string]string{"X-Request-Id": "req-1"}})
+	ok(t, f.as("alice").getRun(ws, run, apiclient.GetRunParams{}, withHeader("X-Request-Id", "req-1")))
 	var line string
 	for _, l := range strings.Split(f.logs.String(), "\n") {
 		if strings.Contains(l, `"request_id":"req-1"`) {

@@ -36,27 +36,33 @@ type StaleAfter struct {
 	RunningSeconds int64 `json:"running_seconds" example:"1800"`
 } //@name StaleAfter
 
-// FamilyRule is one decision rule: the outcome it leads to, or not_reconciled.
+// FamilyRule is one decision rule: what it decides and, when it finalizes,
+// the outcome.
 type FamilyRule struct {
-	Outcome string `json:"outcome" example:"partially_succeeded"`
-	Rule    string `json:"rule" example:"At least one attempted type succeeded and at least one failed."`
+	// Decision is finalized for a rule that finalizes the run, not_reconciled
+	// for one that leaves it open.
+	Decision string `json:"decision" enums:"finalized,not_reconciled" example:"finalized"`
+	// Outcome is the outcome the rule finalizes; null when it does not finalize.
+	Outcome *string `json:"outcome" extensions:"x-nullable" enums:"succeeded,partially_succeeded,blocked,failed" example:"partially_succeeded"`
+	Rule    string  `json:"rule" example:"At least one attempted type succeeded and at least one failed."`
 } //@name FamilyRule
 
 // listFamilies godoc
 //
-//	@ID	listFamilies
-//	@Summary	Run families and their reconciliation rules
-//	@Tags		reconciliation
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		ws	path		int	true	"Workspace id"	minimum(1)	format(int64)
-//	@Success	200	{object}	Families
-//	@Failure	400	{object}	Problem	"Invalid id"
-//	@Failure	401	{object}	Problem	"Missing or invalid bearer token"
-//	@Header	401	{string}	WWW-Authenticate	"Bearer challenge"
-//	@Failure	404	{object}	Problem	"Unknown workspace or not a member"
-//	@Failure	500	{object}	Problem
-//	@Router		/workspaces/{ws}/reconciliation/families [get]
+//	@ID				listFamilies
+//	@Summary		Run families and their reconciliation rules
+//	@Description	Every family runproof knows: operator name, legacy aliases, whether an adapter decides it from proof, the stale thresholds in force and the decision rules in the order they are checked.
+//	@Tags			reconciliation
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			ws	path		int	true	"Workspace id"	minimum(1)	format(int64)
+//	@Success		200	{object}	Families
+//	@Failure		400	{object}	Problem	"Invalid id"
+//	@Failure		401	{object}	Problem	"Missing or invalid bearer token"
+//	@Header			401	{string}	WWW-Authenticate	"Bearer challenge"
+//	@Failure		404	{object}	Problem	"Unknown workspace or not a member"
+//	@Failure		500	{object}	Problem
+//	@Router			/workspaces/{ws}/reconciliation/families [get]
 func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 	ws, err := pathID(r, "ws")
 	if err != nil {
@@ -76,7 +82,11 @@ func familiesOf(s domain.Staleness) Families {
 	for _, f := range infos {
 		rules := make([]FamilyRule, 0, len(f.Rules))
 		for _, rule := range f.Rules {
-			rules = append(rules, FamilyRule{Outcome: rule.Outcome, Rule: rule.Rule})
+			r := FamilyRule{Decision: string(domain.DecisionFinalized), Outcome: new(rule.Outcome), Rule: rule.Rule}
+			if rule.Outcome == string(domain.DecisionNotReconciled) {
+				r.Decision, r.Outcome = string(domain.DecisionNotReconciled), nil
+			}
+			rules = append(rules, r)
 		}
 		out.Families = append(out.Families, Family{
 			Family:    string(f.Family),

@@ -1,12 +1,11 @@
 package http_test
 
 import (
-	"encoding/json"
-	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/apiclient"
 	"github.com/runproof/runproof/internal/reconcile"
 )
 
@@ -14,42 +13,49 @@ func TestFamiliesListsEveryFamilyWithThresholds(t *testing.T) {
 	f := setup(t)
 	ws := f.workspace("w")
 	f.member(ws, "reader", "readonly")
-	res := f.get("/workspaces/"+itoa(ws)+"/reconciliation/families", f.token("reader"))
-	require.Equal(t, http.StatusOK, res.Code)
-	var body struct {
-		Families []struct {
-			Family     string   `json:"family"`
-			Name       string   `json:"name"`
-			Aliases    []string `json:"aliases"`
-			Supported  bool     `json:"supported"`
-			Adapter    *string  `json:"adapter"`
-			StaleAfter struct {
-				Queued  int64 `json:"queued_seconds"`
-				Running int64 `json:"running_seconds"`
-			} `json:"stale_after"`
-			Rules []struct {
-				Outcome string `json:"outcome"`
-				Rule    string `json:"rule"`
-			} `json:"rules"`
-		} `json:"families"`
-	}
-	require.NoError(t, json.Unmarshal(res.Body, &body))
+	body := ok(t, f.as("reader").families(ws)).JSON200
 	require.Len(t, body.Families, len(reconcile.Families()))
-	byName := map[string]int{}
-	for i, fam := range body.Families {
-		byName[fam.Family] = i
+	byName := map[string]apiclient.Family{}
+	for _, fam := range body.Families {
+		byName[fam.Family] = fam
 		require.NotEmpty(t, fam.Rules, fam.Family)
-		require.Equal(t, int64(900), fam.StaleAfter.Queued)
+		require.Equal(t, 900, fam.StaleAfter.QueuedSeconds)
 		require.Equal(t, fam.Supported, fam.Adapter != nil, fam.Family)
+		for _, rule := range fam.Rules {
+			// A rule either finalizes with a terminal outcome or leaves the run open.
+			switch rule.Decision {
+			case apiclient.FamilyRuleDecisionFinalized:
+				require.NotNil(t, rule.Outcome, rule.Rule)
+				require.Contains(t, []apiclient.FamilyRuleOutcome{apiclient.FamilyRuleOutcomeSucceeded, apiclient.FamilyRuleOutcomePartiallySucceeded,
+					apiclient.FamilyRuleOutcomeBlocked, apiclient.FamilyRuleOutcomeFailed}, *rule.Outcome, rule.Rule)
+			case apiclient.FamilyRuleDecisionNotReconciled:
+				require.Nil(t, rule.Outcome, rule.Rule)
+			default:
+				t.Fatalf("rule %q decides %q", rule.Rule, rule.Decision)
+			}
+		}
 	}
-	inv := body.Families[byName["inventory.sync"]]
+	inv := byName["inventory.sync"]
 	require.True(t, inv.Supported)
 	require.Equal(t, "Inventory sync", inv.Name)
 	require.Equal(t, "inventory.sync/v1", *inv.Adapter)
 	require.ElementsMatch(t, []string{"inventory_sync", "intune.inventory.sync"}, inv.Aliases)
-	require.Equal(t, int64(1800), inv.StaleAfter.Running)
-	require.Equal(t, int64(3600), body.Families[byName["backup.schedule.execute"]].StaleAfter.Running)
-	restore := body.Families[byName["restore.execute"]]
+	require.Equal(t, 1800, inv.StaleAfter.RunningSeconds)
+	// The inventory rules in the order they are checked: two that leave the
+	// run open, four outcomes, then proof.missing.
+	var decided []string
+	for _, rule := range inv.Rules {
+		if rule.Outcome == nil {
+			decided = append(decided, string(rule.Decision))
+		} else {
+			decided = append(decided, string(*rule.Outcome))
+		}
+	}
+	require.Equal(t, []string{"not_reconciled", "not_reconciled", "succeeded", "partially_succeeded", "blocked", "failed", "not_reconciled"}, decided)
+	require.Equal(t, 3600, byName["backup.schedule.execute"].StaleAfter.RunningSeconds)
+	restore := byName["restore.execute"]
 	require.False(t, restore.Supported)
-	require.Equal(t, int64(3600), restore.StaleAfter.Running)
+	require.Equal(t, 3600, restore.StaleAfter.RunningSeconds)
+	require.Equal(t, apiclient.FamilyRuleDecisionNotReconciled, restore.Rules[0].Decision)
+	require.Equal(t, apiclient.FamilyRuleOutcomeFailed, *restore.Rules[1].Outcome, "the stale sweep closes it as failed")
 }

@@ -9,33 +9,32 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/api"
+	"github.com/runproof/runproof/internal/apiclient"
 )
 
 func TestHealthz(t *testing.T) {
 	f := setup(t)
-	res := f.get("/healthz", "")
-	require.Equal(t, http.StatusOK, res.Code)
+	res := ok(t, f.as("").healthz())
+	require.Equal(t, apiclient.Ok, res.JSON200.Status)
 	require.JSONEq(t, `{"status":"ok"}`, string(res.Body))
-	require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+	require.Equal(t, "no-store", res.HTTPResponse.Header.Get("Cache-Control"))
 }
 
 func TestReadyz(t *testing.T) {
 	f := setup(t)
-	require.Equal(t, http.StatusOK, f.get("/readyz", "").Code)
+	ok(t, f.as("").readyz())
 
 	f.ready = errors.New("database down: secret detail")
-	res := f.get("/readyz", "")
-	require.Equal(t, http.StatusServiceUnavailable, res.Code)
-	require.Equal(t, "application/problem+json", res.Header.Get("Content-Type"))
-	require.Equal(t, "unavailable", res.json(t)["code"])
+	res := status(t, http.StatusServiceUnavailable, f.as("").readyz())
+	require.Equal(t, "application/problem+json", res.ContentType())
+	require.Equal(t, apiclient.ProblemCodeUnavailable, res.ApplicationproblemJSON503.Code)
 	require.NotContains(t, string(res.Body), "secret detail", "internal detail is logged, never sent")
 }
 
 func TestOpenAPIServed(t *testing.T) {
 	f := setup(t)
-	res := f.get("/openapi.yaml", "")
-	require.Equal(t, http.StatusOK, res.Code)
-	require.Equal(t, "application/yaml", res.Header.Get("Content-Type"))
+	res := ok(t, f.as("").openapi())
+	require.Equal(t, "application/yaml", res.ContentType())
 	require.Equal(t, api.OpenAPI, res.Body)
 }
 
@@ -44,11 +43,9 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{})
-	require.Equal(t, http.StatusOK, f.get(runPath(ws, run), f.token("alice")).Code)
+	ok(t, f.as("alice").getRun(ws, run, apiclient.GetRunParams{}))
 
-	res := f.get("/metrics", "")
-	require.Equal(t, http.StatusOK, res.Code)
-	body := string(res.Body)
+	body := f.as("").metrics()
 	require.Contains(t, body, `runproof_http_request_duration_seconds_count{method="GET",route="/workspaces/{ws}/operations/{run}",status="200"} 1`)
 	require.Contains(t, body, "go_goroutines")
 }
@@ -87,10 +84,10 @@ func TestUnsupportedMethodIs405(t *testing.T) {
 
 func TestRequestIDIsEchoedOrMade(t *testing.T) {
 	f := setup(t)
-	res := f.do(request{Path: "/healthz", Header: map[string]string{"X-Request-Id": "abc-123"}})
-	require.Equal(t, "abc-123", res.Header.Get("X-Request-Id"))
+	res := ok(t, f.as("").healthz(withHeader("X-Request-Id", "abc-123")))
+	require.Equal(t, "abc-123", res.HTTPResponse.Header.Get("X-Request-Id"))
 
-	made := f.do(request{Path: "/healthz", Header: map[string]string{"X-Request-Id": "bad id\n" + strings.Repeat("x", 80)}})
-	require.NotEmpty(t, made.Header.Get("X-Request-Id"))
-	require.NotContains(t, made.Header.Get("X-Request-Id"), "bad")
+	made := ok(t, f.as("").healthz(withHeader("X-Request-Id", "bad id "+strings.Repeat("x", 80))))
+	require.NotEmpty(t, made.HTTPResponse.Header.Get("X-Request-Id"))
+	require.NotContains(t, made.HTTPResponse.Header.Get("X-Request-Id"), "bad")
 }

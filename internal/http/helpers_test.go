@@ -27,23 +27,6 @@ func itoa(n int64) string { return fmt.Sprint(n) }
 const blockedInventory = `{"inventory": {"attempted_types": ["deviceConfiguration"],
 	"coverage": {"deviceConfiguration": {"status": "skipped", "reason_code": "provider_permission_missing"}}}}`
 
-// itemIDs returns the run ids of a hub page, in order.
-func itemIDs(t *testing.T, res response) []int64 {
-	t.Helper()
-	require.Equal(t, 200, res.Code, string(res.Body))
-	var page struct {
-		Items []struct {
-			ID int64 `json:"id"`
-		} `json:"items"`
-	}
-	require.NoError(t, json.Unmarshal(res.Body, &page))
-	ids := make([]int64, 0, len(page.Items))
-	for _, it := range page.Items {
-		ids = append(ids, it.ID)
-	}
-	return ids
-}
-
 // problemFields returns the field names a 400 problem lists.
 func problemFields(t *testing.T, res response) []string {
 	t.Helper()

@@ -4,34 +4,15 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/apiclient"
 )
-
-type hubPage struct {
-	Items []struct {
-		ID          int64  `json:"id"`
-		Type        string `json:"type"`
-		Environment *struct {
-			ID   int64  `json:"id"`
-			Name string `json:"name"`
-		} `json:"environment"`
-	} `json:"items"`
-	NextCursor *string `json:"next_cursor"`
-}
-
-func decodePage(t *testing.T, res response) hubPage {
-	t.Helper()
-	require.Equal(t, http.StatusOK, res.Code, string(res.Body))
-	var p hubPage
-	require.NoError(t, json.Unmarshal(res.Body, &p))
-	return p
-}
 
 func TestHubNewestFirstWithEnvironmentNames(t *testing.T) {
 	f := setup(t)
@@ -44,27 +25,23 @@ func TestHubNewestFirstWithEnvironmentNames(t *testing.T) {
 	newest := f.run(ws, runSpec{age: time.Minute, typ: "intune.inventory.sync"})
 	f.run(f.workspace("other"), runSpec{})
 
-	p := decodePage(t, f.get(hubPath(ws, ""), f.token("alice")))
-	ids := []int64{}
-	for _, it := range p.Items {
-		ids = append(ids, it.ID)
-	}
-	require.Equal(t, []int64{newest, tieB, tieA, old}, ids, "created_at DESC, id DESC")
+	res := ok(t, f.as("alice").listRuns(ws, apiclient.ListRunsParams{}))
+	p := res.JSON200
+	require.Equal(t, []int64{newest, tieB, tieA, old}, pageIDs(p), "created_at DESC, id DESC")
 	require.Nil(t, p.NextCursor)
 	require.Equal(t, "inventory.sync", p.Items[0].Type, "aliases are shown canonical")
 	require.Nil(t, p.Items[0].Environment)
-	require.Equal(t, env, p.Items[3].Environment.ID)
-	require.Equal(t, "Contoso", p.Items[3].Environment.Name)
+	require.Equal(t, &apiclient.NullableEnvironment{Id: env, Name: "Contoso"}, p.Items[3].Environment)
 
 	// Hub items carry exactly the contract's keys: never context or failures.
 	var raw struct{ Items []map[string]any }
-	require.NoError(t, json.Unmarshal(f.get(hubPath(ws, ""), f.token("alice")).Body, &raw))
+	require.NoError(t, json.Unmarshal(res.Body, &raw))
 	for _, it := range raw.Items {
 		require.Equal(t, slices.Sorted(slices.Values(runKeys)), keys(it))
 	}
 }
 
-// Without limit a page holds 50 runs (CONTRACT §6) and points to the next.
+// Without limit a page holds 50 runs and points to the next.
 func TestHubDefaultLimitIs50(t *testing.T) {
 	f := setup(t)
 	ws := f.workspace("w")
@@ -72,10 +49,11 @@ func TestHubDefaultLimitIs50(t *testing.T) {
 	for i := range 51 {
 		f.run(ws, runSpec{age: time.Duration(i+1) * time.Minute})
 	}
-	p := decodePage(t, f.get(hubPath(ws, ""), f.token("alice")))
+	alice := f.as("alice")
+	p := ok(t, alice.listRuns(ws, apiclient.ListRunsParams{})).JSON200
 	require.Len(t, p.Items, 50)
 	require.NotNil(t, p.NextCursor)
-	rest := decodePage(t, f.get(hubPath(ws, "cursor="+*p.NextCursor), f.token("alice")))
+	rest := ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Cursor: p.NextCursor})).JSON200
 	require.Len(t, rest.Items, 1)
 	require.Nil(t, rest.NextCursor)
 }
@@ -94,49 +72,42 @@ func TestHubFilters(t *testing.T) {
 	heartbeatKeepsFresh := f.run(ws, runSpec{env: &e2, age: 5 * time.Hour, heartbeatAge: time.Minute})
 	failed := f.run(ws, runSpec{env: &e1, status: "completed", outcome: "failed", age: 4 * time.Hour, typ: "policy.sync"})
 	succeeded := f.run(ws, runSpec{status: "completed", outcome: "succeeded", age: 4 * time.Hour, typ: "backup.schedule.execute"})
-	tok := f.token("alice")
+	alice := f.as("alice")
 
-	cases := map[string][]int64{
-		"":                                     {freshQueued, freshRunning, staleQueued, backupNotYet, staleRunning, succeeded, failed, heartbeatKeepsFresh},
-		"environment=" + itoa(e1):              {staleQueued, backupNotYet, staleRunning, failed},
-		"type=inventory.sync":                  {freshRunning, staleRunning, heartbeatKeepsFresh},
-		"type=intune.inventory.sync":           {freshRunning, staleRunning, heartbeatKeepsFresh},
-		"type=baseline.capture":                {freshQueued, staleQueued},
-		"type=backup.schedule.execute":         {backupNotYet, succeeded},
-		"type=policy.sync":                     {failed},
-		"type=no.such.family":                  {},
-		"status=queued":                        {freshQueued, staleQueued},
-		"status=completed":                     {succeeded, failed},
-		"outcome=pending":                      {freshQueued, freshRunning, staleQueued, backupNotYet, staleRunning, heartbeatKeepsFresh},
-		"outcome=failed":                       {failed},
-		"stale=true":                           {staleQueued, staleRunning},
-		"stale=false":                          {freshQueued, freshRunning, backupNotYet, succeeded, failed, heartbeatKeepsFresh},
-		"stale=true&environment=" + itoa(e1):   {staleQueued, staleRunning},
-		"stale=true&type=baseline.capture":     {staleQueued},
-		"status=running&stale=false&limit=200": {freshRunning, backupNotYet, heartbeatKeepsFresh},
+	type params = apiclient.ListRunsParams
+	cases := map[string]struct {
+		params params
+		want   []int64
+	}{
+		"none":                      {params{}, []int64{freshQueued, freshRunning, staleQueued, backupNotYet, staleRunning, succeeded, failed, heartbeatKeepsFresh}},
+		"environment":               {params{Environment: &e1}, []int64{staleQueued, backupNotYet, staleRunning, failed}},
+		"type":                      {params{Type: new("inventory.sync")}, []int64{freshRunning, staleRunning, heartbeatKeepsFresh}},
+		"type alias":                {params{Type: new("intune.inventory.sync")}, []int64{freshRunning, staleRunning, heartbeatKeepsFresh}},
+		"baseline":                  {params{Type: new("baseline.capture")}, []int64{freshQueued, staleQueued}},
+		"backup":                    {params{Type: new("backup.schedule.execute")}, []int64{backupNotYet, succeeded}},
+		"unsupported family":        {params{Type: new("policy.sync")}, []int64{failed}},
+		"unknown family":            {params{Type: new("no.such.family")}, []int64{}},
+		"queued":                    {params{Status: new(apiclient.ListRunsParamsStatusQueued)}, []int64{freshQueued, staleQueued}},
+		"completed":                 {params{Status: new(apiclient.ListRunsParamsStatusCompleted)}, []int64{succeeded, failed}},
+		"pending":                   {params{Outcome: new(apiclient.ListRunsParamsOutcomePending)}, []int64{freshQueued, freshRunning, staleQueued, backupNotYet, staleRunning, heartbeatKeepsFresh}},
+		"failed":                    {params{Outcome: new(apiclient.ListRunsParamsOutcomeFailed)}, []int64{failed}},
+		"stale":                     {params{Stale: new(true)}, []int64{staleQueued, staleRunning}},
+		"not stale":                 {params{Stale: new(false)}, []int64{freshQueued, freshRunning, backupNotYet, succeeded, failed, heartbeatKeepsFresh}},
+		"stale in environment":      {params{Stale: new(true), Environment: &e1}, []int64{staleQueued, staleRunning}},
+		"stale baseline":            {params{Stale: new(true), Type: new("baseline.capture")}, []int64{staleQueued}},
+		"running, not stale, limit": {params{Status: new(apiclient.ListRunsParamsStatusRunning), Stale: new(false), Limit: new(200)}, []int64{freshRunning, backupNotYet, heartbeatKeepsFresh}},
 	}
 	// Runs that share created_at come higher id first.
 	// heartbeatKeepsFresh was created first of all (5 h ago), so it is last.
-	for query, want := range cases {
-		got := itemIDs(t, f.get(hubPath(ws, query), tok))
-		require.Equal(t, want, got, query)
+	for name, c := range cases {
+		require.Equal(t, c.want, pageIDs(ok(t, alice.listRuns(ws, c.params)).JSON200), name)
 	}
 	// The stale flag of each item agrees with the stale filter.
-	for _, it := range decodeRaw(t, f.get(hubPath(ws, "stale=true"), tok)) {
-		require.Equal(t, true, it["stale"])
+	for _, stale := range []bool{true, false} {
+		for _, it := range ok(t, alice.listRuns(ws, params{Stale: &stale})).JSON200.Items {
+			require.Equal(t, stale, it.Stale)
+		}
 	}
-	for _, it := range decodeRaw(t, f.get(hubPath(ws, "stale=false"), tok)) {
-		require.Equal(t, false, it["stale"])
-	}
-}
-
-func decodeRaw(t *testing.T, res response) []map[string]any {
-	t.Helper()
-	var p struct {
-		Items []map[string]any `json:"items"`
-	}
-	require.NoError(t, json.Unmarshal(res.Body, &p))
-	return p.Items
 }
 
 // Walking the hub page by page sees every run that existed when the walk
@@ -150,17 +121,17 @@ func TestHubPaginationHasNoGapsOrDuplicatesWhileRunsArrive(t *testing.T) {
 		// Pairs share created_at, so the id tie-break is exercised.
 		existing = append(existing, f.run(ws, runSpec{age: time.Duration(100-i/2) * time.Minute}))
 	}
-	tok := f.token("alice")
+	alice := f.as("alice")
 	seen := map[int64]int{}
 	var order []int64
-	path := hubPath(ws, "limit=4")
+	params := apiclient.ListRunsParams{Limit: new(4)}
 	pages := 0
 	for {
-		p := decodePage(t, f.get(path, tok))
+		p := ok(t, alice.listRuns(ws, params)).JSON200
 		pages++
 		for _, it := range p.Items {
-			seen[it.ID]++
-			order = append(order, it.ID)
+			seen[it.Id]++
+			order = append(order, it.Id)
 		}
 		// A new run arrives between page fetches.
 		f.run(ws, runSpec{age: 0})
@@ -168,7 +139,7 @@ func TestHubPaginationHasNoGapsOrDuplicatesWhileRunsArrive(t *testing.T) {
 			break
 		}
 		require.Len(t, p.Items, 4)
-		path = hubPath(ws, "limit=4&cursor="+url.QueryEscape(*p.NextCursor))
+		params.Cursor = p.NextCursor
 	}
 	require.Equal(t, 6, pages)
 	slices.Reverse(existing) // newest first; equal created_at → higher id first
@@ -186,10 +157,10 @@ func TestHubCursorKeepsWorkingWithAnotherLimit(t *testing.T) {
 	a := f.run(ws, runSpec{age: 3 * time.Minute})
 	b := f.run(ws, runSpec{age: 2 * time.Minute})
 	c := f.run(ws, runSpec{age: time.Minute})
-	tok := f.token("alice")
-	p := decodePage(t, f.get(hubPath(ws, "limit=1"), tok))
-	require.Equal(t, c, p.Items[0].ID)
-	require.Equal(t, []int64{b, a}, itemIDs(t, f.get(hubPath(ws, "limit=50&cursor="+*p.NextCursor), tok)))
+	alice := f.as("alice")
+	p := ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Limit: new(1)})).JSON200
+	require.Equal(t, []int64{c}, pageIDs(p))
+	require.Equal(t, []int64{b, a}, pageIDs(ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Limit: new(50), Cursor: p.NextCursor})).JSON200))
 }
 
 func TestHubRejectsBadQueries(t *testing.T) {
@@ -237,33 +208,37 @@ func TestHubRefusesForgedTamperedAndCrossFilterCursors(t *testing.T) {
 		f.run(ws, runSpec{env: &env, age: time.Hour})
 		f.run(other, runSpec{age: time.Hour})
 	}
-	tok := f.token("alice")
-	p := decodePage(t, f.get(hubPath(ws, "limit=1&status=running"), tok))
+	alice := f.as("alice")
+	running, queued := new(apiclient.ListRunsParamsStatusRunning), new(apiclient.ListRunsParamsStatusQueued)
+	p := ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Limit: new(1), Status: running})).JSON200
 	cursor := *p.NextCursor
-	require.Equal(t, http.StatusOK, f.get(hubPath(ws, "limit=1&status=running&cursor="+cursor), tok).Code)
+	ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Limit: new(1), Status: running, Cursor: &cursor}))
 
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	require.NoError(t, err)
-	flip := func(i int) string {
+	flip := func(i int) *string {
 		b := slices.Clone(raw)
 		b[i] ^= 1
-		return base64.RawURLEncoding.EncodeToString(b)
+		return new(base64.RawURLEncoding.EncodeToString(b))
 	}
 	forged := base64.RawURLEncoding.EncodeToString(make([]byte, len(raw)))
-	bad := map[string]string{
-		"tampered position": hubPath(ws, "status=running&cursor="+flip(12)),
-		"tampered mac":      hubPath(ws, "status=running&cursor="+flip(len(raw)-1)),
-		"forged":            hubPath(ws, "status=running&cursor="+forged),
-		"truncated":         hubPath(ws, "status=running&cursor="+cursor[:len(cursor)-2]),
-		"not base64":        hubPath(ws, "status=running&cursor=!!!"),
-		"other filters":     hubPath(ws, "status=queued&cursor="+cursor),
-		"filter dropped":    hubPath(ws, "cursor="+cursor),
-		"filter added":      hubPath(ws, "status=running&environment="+itoa(env)+"&cursor="+cursor),
-		"other workspace":   hubPath(other, "status=running&cursor="+cursor),
+	type query struct {
+		ws     int64
+		params apiclient.ListRunsParams
 	}
-	for name, path := range bad {
-		res := f.get(path, tok)
-		require.Equal(t, http.StatusBadRequest, res.Code, name)
-		require.Equal(t, []string{"cursor"}, problemFields(t, res), name)
+	bad := map[string]query{
+		"tampered position": {ws, apiclient.ListRunsParams{Status: running, Cursor: flip(12)}},
+		"tampered mac":      {ws, apiclient.ListRunsParams{Status: running, Cursor: flip(len(raw) - 1)}},
+		"forged":            {ws, apiclient.ListRunsParams{Status: running, Cursor: &forged}},
+		"truncated":         {ws, apiclient.ListRunsParams{Status: running, Cursor: new(cursor[:len(cursor)-2])}},
+		"not base64":        {ws, apiclient.ListRunsParams{Status: running, Cursor: new("!!!")}},
+		"other filters":     {ws, apiclient.ListRunsParams{Status: queued, Cursor: &cursor}},
+		"filter dropped":    {ws, apiclient.ListRunsParams{Cursor: &cursor}},
+		"filter added":      {ws, apiclient.ListRunsParams{Status: running, Environment: &env, Cursor: &cursor}},
+		"other workspace":   {other, apiclient.ListRunsParams{Status: running, Cursor: &cursor}},
+	}
+	for name, q := range bad {
+		res := status(t, http.StatusBadRequest, alice.listRuns(q.ws, q.params))
+		require.Equal(t, []string{"cursor"}, fieldsOf(t, res.ApplicationproblemJSON400), name)
 	}
 }

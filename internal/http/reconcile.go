@@ -33,15 +33,15 @@ type ReconcileResponse struct {
 	Reconciliation ReconcileDecision `json:"reconciliation"`
 } //@name ReconcileResponse
 
-// ReconcileDecision is the decision of one reconcile call (CONTRACT §4).
+// ReconcileDecision is the decision of one reconcile call.
 type ReconcileDecision struct {
 	Decision string `json:"decision" enums:"finalized,not_reconciled,already_terminal,unsupported_family,not_stale" example:"finalized"`
 	// Outcome is the outcome finalized (or, for already_terminal, the run's).
-	Outcome     *string        `json:"outcome" extensions:"x-nullable" enums:"succeeded,partially_succeeded,blocked,failed,cancelled" example:"partially_succeeded"`
-	ReasonCode  string         `json:"reason_code" example:"inventory.partial_coverage"`
-	Explanation string         `json:"explanation" example:"Inventory partly captured: 10 of 12 policy types succeeded; 2 failed (graph_throttled)."`
-	Proof       map[string]any `json:"proof" swaggertype:"object"`
-	Links       []RelatedLink  `json:"links"`
+	Outcome     *string       `json:"outcome" extensions:"x-nullable" enums:"succeeded,partially_succeeded,blocked,failed,cancelled" example:"partially_succeeded"`
+	ReasonCode  string        `json:"reason_code" example:"inventory.partial_coverage"`
+	Explanation string        `json:"explanation" example:"Inventory partly captured: 10 of 12 policy types succeeded; 2 failed (graph_throttled)."`
+	Proof       Proof         `json:"proof"`
+	Links       []RelatedLink `json:"links"`
 	// Applied is true when this call finalized the run.
 	Applied bool `json:"applied" example:"true"`
 	DryRun  bool `json:"dry_run" example:"false"`
@@ -103,6 +103,10 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if !res.DryRun {
 		a.metrics.CountDecision(string(run.Family()), string(d.Kind), deref(outcome))
 	}
+	proof, err := proofOf(d.Proof)
+	if err != nil {
+		return err
+	}
 	links := make([]RelatedLink, len(d.Links))
 	for i, l := range d.Links {
 		links[i] = RelatedLink(l)
@@ -111,7 +115,7 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 		Run: a.renderRun(viewOf(res.Run), view{now: a.now(), canReconcile: true}),
 		Reconciliation: ReconcileDecision{
 			Decision: string(d.Kind), Outcome: outcome, ReasonCode: d.ReasonCode, Explanation: d.Explanation,
-			Proof: d.Proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
+			Proof: proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
 		},
 	})
 }

@@ -65,13 +65,6 @@ func (v view) environment(id int64, name string) *Environment {
 	return e
 }
 
-// recorded is the part of context.reconciliation the rendering reads.
-type recorded struct {
-	Explanation string        `json:"explanation"`
-	ReasonCode  string        `json:"reason_code"`
-	Links       []RelatedLink `json:"links"`
-}
-
 // renderRun shows run as v's viewer sees it at v.now.
 func (a *api) renderRun(run repo.RunView, v view) Run {
 	var buf [128]byte
@@ -93,8 +86,8 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 	if run.EnvironmentID != nil && run.EnvironmentName != nil {
 		out.Environment = v.environment(*run.EnvironmentID, *run.EnvironmentName)
 	}
-	if rec := readReconciliation(run.Reconciliation); rec != nil {
-		out.Reconciliation = run.Reconciliation
+	if rec := readRecord(run.Reconciliation); rec != nil {
+		out.Reconciliation = rec
 		out.Explanation = nonEmpty(rec.Explanation)
 		out.ReasonCode = nonEmpty(rec.ReasonCode)
 		out.Links.Related = append(out.Links.Related, rec.Links...)
@@ -106,25 +99,9 @@ func (a *api) renderRun(run repo.RunView, v view) Run {
 	out.NextAction = nextAction(out, v)
 	if v.diagnostics {
 		out.Context = run.Context
-		out.Failures = run.Failures
+		out.Failures = failuresOf(run.Failures)
 	}
 	return out
-}
-
-// readReconciliation reads context.reconciliation; nil when the run has none
-// (or it is not an object, or does not decode).
-func readReconciliation(raw json.RawMessage) *recorded {
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil
-	}
-	rec, ok := plainRecorded(raw)
-	if !ok {
-		rec = recorded{}
-		if json.Unmarshal(raw, &rec) != nil {
-			return nil
-		}
-	}
-	return &rec
 }
 
 // viewOf is the view of a run read whole, as the reconciler returns it.

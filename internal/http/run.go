@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Run is one operation run as the API shows it (CONTRACT §6).
+// Run is one operation run as the API shows it.
 type Run struct {
 	ID          int64        `json:"id" format:"int64" example:"5"`
 	WorkspaceID int64        `json:"workspace_id" format:"int64" example:"1"`
@@ -30,14 +30,16 @@ type Run struct {
 	// LastHeartbeatAt is the job's last sign of life.
 	LastHeartbeatAt *time.Time `json:"last_heartbeat_at" format:"date-time" extensions:"x-nullable"`
 	CompletedAt     *time.Time `json:"completed_at" format:"date-time" extensions:"x-nullable"`
-	// Reconciliation is context.reconciliation as runproof wrote it when it
-	// finalized the run: decision, outcome, reason_code, explanation, proof,
-	// source, actor, adapter, previous_status, reconciled_at and note.
-	Reconciliation json.RawMessage `json:"reconciliation" swaggertype:"object" extensions:"x-nullable"`
-	// Context is the raw run context; only with include=diagnostics.
-	Context json.RawMessage `json:"context,omitempty" swaggertype:"object"`
-	// Failures is the raw failures list; only with include=diagnostics.
-	Failures json.RawMessage `json:"failures,omitempty" swaggertype:"array,object"`
+	// Reconciliation is the decision record runproof stored when it
+	// finalized the run; null for a run it did not finalize.
+	Reconciliation *DecisionRecord `json:"reconciliation" extensions:"x-nullable"`
+	// Context is the run's context as its job wrote it, with runproof's
+	// reconciliation key; only with include=diagnostics. It stays free-form:
+	// each family's job records its own progress keys there, and runproof
+	// reads them leniently (docs/contract.md).
+	Context json.RawMessage `json:"context,omitempty" swaggertype:"object" extensions:"x-free-form"`
+	// Failures is the run's failures list; only with include=diagnostics.
+	Failures *[]Failure `json:"failures,omitempty"`
 } //@name Run
 
 // Environment is the managed environment (tenant) a run belongs to.
@@ -60,6 +62,6 @@ type RunLinks struct {
 
 // RelatedLink names an artifact the run's reconciliation relied on.
 type RelatedLink struct {
-	Rel string `json:"rel" example:"baseline_snapshot"`
+	Rel string `json:"rel" enums:"baseline_snapshot,backup_set" example:"baseline_snapshot"`
 	ID  int64  `json:"id" format:"int64" example:"91"`
 } //@name RelatedLink

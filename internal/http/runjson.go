@@ -93,14 +93,14 @@ func (r *Run) appendJSON(b []byte) []byte {
 	b = append(b, `,"completed_at":`...)
 	b = appendTimePtr(b, r.CompletedAt)
 	b = append(b, `,"reconciliation":`...)
-	b = appendRaw(b, r.Reconciliation)
+	b = appendMarshaled(b, r.Reconciliation)
 	if len(r.Context) > 0 {
 		b = append(b, `,"context":`...)
 		b = appendRaw(b, r.Context)
 	}
-	if len(r.Failures) > 0 {
+	if r.Failures != nil {
 		b = append(b, `,"failures":`...)
-		b = appendRaw(b, r.Failures)
+		b = appendMarshaled(b, r.Failures)
 	}
 	return append(b, '}')
 }
@@ -163,6 +163,17 @@ func appendStringPtr(b []byte, s *string) []byte {
 		return append(b, "null"...)
 	}
 	return appendString(b, *s)
+}
+
+// appendMarshaled appends what encoding/json writes for v, a value it
+// always encodes (strings, numbers and times read back from JSON); null if
+// it ever did not.
+func appendMarshaled(b []byte, v any) []byte {
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return append(b, "null"...)
+	}
+	return append(b, enc...)
 }
 
 // appendRaw appends JSON from the database compacted and HTML-escaped as

@@ -23,11 +23,13 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		ReasonCode: new("inventory.partial_coverage"), NextAction: &NextAction{Label: "Reconcile", Href: "/x?a=1&b=<2>"},
 		Links:     RunLinks{Self: "/workspaces/1/operations/5", Related: []RelatedLink{{Rel: "backup_set", ID: 55}, {Rel: "x", ID: -1}}},
 		CreatedAt: at, StartedAt: new(at.Add(time.Second)), LastHeartbeatAt: new(at.Add(time.Minute)), CompletedAt: new(at.Add(time.Hour)),
-		Reconciliation: json.RawMessage(`{"explanation": "a <b> & c \u2028", "proof": {"n": [1, 2.5, null, true]}, "links": []}`),
-		Context:        json.RawMessage(` { "inventory" : { } } `),
-		Failures:       json.RawMessage(`[ {"code": "boom"} ]`),
+		Reconciliation: readRecord(json.RawMessage(`{"explanation": "a <b> & c \u2028", "proof": {"failed": 2, "set_status": "running"}, "links": [],
+			"reconciled_at": "2026-11-26T12:00:00.5+01:00", "note": "n"}`)),
+		Context:  json.RawMessage(` { "inventory" : { } } `),
+		Failures: failuresOf(json.RawMessage(`[ {"code": "boom"}, 5, {"reason_code": "x", "message": "<m>"} ]`)),
 	}
-	empty := Run{Links: RunLinks{Related: []RelatedLink{}}, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))}
+	empty := Run{Links: RunLinks{Related: []RelatedLink{}}, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600)),
+		Failures: failuresOf(json.RawMessage(`[]`))}
 	for name, run := range map[string]Run{"full": full, "empty": empty} {
 		want, err := json.Marshal(run)
 		require.NoError(t, err)

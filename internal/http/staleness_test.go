@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/apiclient"
 	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/reconcile"
@@ -23,24 +24,22 @@ func TestConfiguredThresholdsApply(t *testing.T) {
 	})
 	ws := f.workspace("w")
 	f.member(ws, "alice", "operator")
-	tok := f.token("alice")
+	alice := f.as("alice")
 	inventory := f.run(ws, runSpec{typ: "inventory_sync", age: 20 * time.Minute})
 	baseline := f.run(ws, runSpec{typ: "baseline.capture", age: 20 * time.Minute}) // default 30 min: fresh
 
-	require.Equal(t, []int64{inventory}, itemIDs(t, f.get(hubPath(ws, "stale=true"), tok)))
-	require.Equal(t, []int64{baseline}, itemIDs(t, f.get(hubPath(ws, "stale=false"), tok)))
+	require.Equal(t, []int64{inventory}, pageIDs(ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Stale: new(true)})).JSON200))
+	require.Equal(t, []int64{baseline}, pageIDs(ok(t, alice.listRuns(ws, apiclient.ListRunsParams{Stale: new(false)})).JSON200))
 
-	run := f.get(runPath(ws, inventory), tok).json(t)
-	require.Equal(t, true, run["stale"])
-	require.Contains(t, run["explanation"], "(allowed: 10 min)")
-	require.Equal(t, false, f.get(runPath(ws, baseline), tok).json(t)["stale"])
+	run := ok(t, alice.getRun(ws, inventory, apiclient.GetRunParams{})).JSON200
+	require.True(t, run.Stale)
+	require.Contains(t, *run.Explanation, "(allowed: 10 min)")
+	require.False(t, ok(t, alice.getRun(ws, baseline, apiclient.GetRunParams{})).JSON200.Stale)
 
-	families := f.get("/workspaces/"+itoa(ws)+"/reconciliation/families", tok).json(t)["families"].([]any)
-	running := map[string]any{}
-	for _, fam := range families {
-		fam := fam.(map[string]any)
-		running[fam["family"].(string)] = fam["stale_after"].(map[string]any)["running_seconds"]
+	running := map[string]int{}
+	for _, fam := range ok(t, alice.families(ws)).JSON200.Families {
+		running[fam.Family] = fam.StaleAfter.RunningSeconds
 	}
-	require.EqualValues(t, 600, running[string(domain.FamilyInventorySync)])
-	require.EqualValues(t, 1800, running[string(domain.FamilyBaselineCapture)])
+	require.Equal(t, 600, running[string(domain.FamilyInventorySync)])
+	require.Equal(t, 1800, running[string(domain.FamilyBaselineCapture)])
 }
