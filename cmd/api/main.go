@@ -96,5 +96,5 @@ func connect(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	if err := cfg.RequireDatabase(); err != nil {
 		return nil, err
 	}
-	return repo.Connect(ctx, cfg.DatabaseURL)
+	return repo.Connect(ctx, cfg.DatabaseURL, repo.PoolOptions{})
 }
