@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"reflect"
 	"strings"
 	"time"
@@ -30,6 +31,16 @@ type Config struct {
 	// LogLevel is the least severe log line written: debug, info (every
 	// request), warn or error.
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info"`
+	// RequestTimeout bounds each API request.
+	RequestTimeout time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
+	// DBStatementTimeout bounds each statement and lock wait of `serve`.
+	DBStatementTimeout time.Duration `env:"DB_STATEMENT_TIMEOUT" envDefault:"5s"`
+	// ShutdownDrain is how long `serve` keeps serving, not ready, after a
+	// signal; ShutdownGrace then bounds the wait for requests in flight.
+	ShutdownDrain time.Duration `env:"SHUTDOWN_DRAIN" envDefault:"5s"`
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"20s"`
+	// MetricsAddr, when set, serves /metrics there instead of on ListenAddr.
+	MetricsAddr string `env:"METRICS_ADDR"`
 
 	// Staleness is derived from STALE_QUEUED_AFTER and STALE_RUNNING_AFTER.
 	Staleness reconcile.Staleness `env:"-"`
@@ -55,6 +66,9 @@ func (c *Config) validate() error {
 	if c.SweepBatchSize < 1 || c.SweepBatchSize > sweep.MaxBatchSize {
 		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", sweep.MaxBatchSize, c.SweepBatchSize)
 	}
+	if err := c.validateServing(); err != nil {
+		return err
+	}
 	if c.StaleQueuedAfter <= 0 {
 		return errors.New("STALE_QUEUED_AFTER: must be a positive Go duration")
 	}
@@ -70,6 +84,28 @@ func (c *Config) validate() error {
 	}
 	if c.JWTHS256Secret != "" && len(c.JWTHS256Secret) < minSecretLen {
 		return fmt.Errorf("JWT_HS256_SECRET: must be at least %d characters", minSecretLen)
+	}
+	return nil
+}
+
+// validateServing checks the settings that bound requests and shutdown.
+func (c *Config) validateServing() error {
+	if c.RequestTimeout <= 0 {
+		return errors.New("REQUEST_TIMEOUT: must be a positive Go duration")
+	}
+	if c.DBStatementTimeout < time.Millisecond {
+		return errors.New("DB_STATEMENT_TIMEOUT: must be a Go duration of at least 1ms")
+	}
+	if c.ShutdownDrain < 0 {
+		return errors.New("SHUTDOWN_DRAIN: must be 0 (none) or a positive Go duration")
+	}
+	if c.ShutdownGrace < 0 {
+		return errors.New("SHUTDOWN_GRACE: must be 0 (cancel at once) or a positive Go duration")
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("METRICS_ADDR: %v (want host:port or :port)", err)
+		}
 	}
 	return nil
 }
