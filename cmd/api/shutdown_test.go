@@ -54,10 +54,15 @@ func stuckServe(t *testing.T, settings ...string) (*pgxpool.Pool, string, func()
 		default:
 		}
 		require.NoError(t, pool.QueryRow(ctx,
-			`SELECT count(*) FROM pg_locks WHERE relation = 'workspace_members'::regclass AND NOT granted`).Scan(&waiting))
+			waitingSQL).Scan(&waiting))
 	}
 	return pool, base, stop, job, answers
 }
+
+// waitingSQL counts the lock waits on workspace_members in this test's
+// database (pg_locks covers the whole cluster, and cloned databases share oids).
+const waitingSQL = `SELECT count(*) FROM pg_locks WHERE relation = 'workspace_members'::regclass AND NOT granted
+	AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`
 
 // answer is what a client got: a status and problem code, or an error.
 type answer struct {
@@ -159,7 +164,7 @@ func TestServeCancelsRequestsStuckPastTheGrace(t *testing.T) {
 	ctx := context.Background()
 	var waiting int
 	require.NoError(t, pool.QueryRow(ctx,
-		`SELECT count(*) FROM pg_locks WHERE relation = 'workspace_members'::regclass AND NOT granted`).Scan(&waiting))
+		waitingSQL).Scan(&waiting))
 	require.Zero(t, waiting, "the cancelled request no longer waits in PostgreSQL")
 	require.NoError(t, job.Commit(ctx), "the job holding the lock is unharmed")
 }

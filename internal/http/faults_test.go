@@ -178,7 +178,8 @@ func TestRequestStuckBehindRowLockIs503AndHolderUnharmed(t *testing.T) {
 
 			var waiting int
 			require.NoError(t, f.pool.QueryRow(ctx,
-				`SELECT count(*) FROM pg_locks WHERE relation = 'operation_runs'::regclass AND NOT granted`).Scan(&waiting))
+				`SELECT count(*) FROM pg_locks WHERE relation = 'operation_runs'::regclass AND NOT granted
+					AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting))
 			require.Zero(t, waiting, "the abandoned write no longer waits")
 			require.NoError(t, job.Commit(ctx))
 			var status, items string

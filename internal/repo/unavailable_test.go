@@ -88,7 +88,8 @@ func TestCancelledCallCancelsItsServerWork(t *testing.T) {
 	require.True(t, repo.IsUnavailable(err), "%v", err)
 	var waiting int
 	require.NoError(t, direct.QueryRow(ctx,
-		`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting))
+		`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 12 AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&waiting))
 	require.Zero(t, waiting, "the abandoned lock wait was cancelled on the server")
 	require.NoError(t, pool.Ping(ctx), "and the pool still serves")
 }
