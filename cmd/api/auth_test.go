@@ -91,11 +91,11 @@ func TestServeWithKeySet(t *testing.T) {
 	ws := strings.Fields(seeded.stdout)[2]
 	base, _, _ := serving(t, env)
 
-	require.Equal(t, http.StatusOK, get(t, base+"/readyz", ""))
+	require.Equal(t, http.StatusOK, getStatus(t, base+"/readyz", ""))
 	claims := jwt.MapClaims{"oid": "demo", "sub": "pairwise-id", "iss": idp.Issuer, "aud": "client-id", "exp": time.Now().Add(time.Hour).Unix()}
-	require.Equal(t, http.StatusOK, get(t, base+"/workspaces/"+ws+"/operations", key.Sign(t, claims)))
+	require.Equal(t, http.StatusOK, getStatus(t, base+"/workspaces/"+ws+"/operations", key.Sign(t, claims)))
 	claims["aud"] = "someone-else"
-	require.Equal(t, http.StatusUnauthorized, get(t, base+"/workspaces/"+ws+"/operations", key.Sign(t, claims)))
+	require.Equal(t, http.StatusUnauthorized, getStatus(t, base+"/workspaces/"+ws+"/operations", key.Sign(t, claims)))
 }
 
 // A key set that cannot be fetched at start-up does not stop serve: it
@@ -111,9 +111,9 @@ func TestServeStartsWithoutItsKeySet(t *testing.T) {
 	_, url := dbtest.NewWithURL(t)
 	base, _, stop := serving(t, []string{"DATABASE_URL=" + url, "SWEEP_INTERVAL=0", cursorSecret, "JWT_JWKS_URL=" + idp.URL})
 
-	require.Equal(t, http.StatusServiceUnavailable, get(t, base+"/readyz", ""))
+	require.Equal(t, http.StatusServiceUnavailable, getStatus(t, base+"/readyz", ""))
 	tok := key.Sign(t, jwt.MapClaims{"sub": "demo", "exp": time.Now().Add(time.Hour).Unix()})
-	require.Equal(t, http.StatusUnauthorized, get(t, base+"/workspaces/1/operations", tok))
+	require.Equal(t, http.StatusUnauthorized, getStatus(t, base+"/workspaces/1/operations", tok))
 	code, rest := stop()
 	require.Equal(t, 0, code)
 	var reasons []string
@@ -126,8 +126,8 @@ func TestServeStartsWithoutItsKeySet(t *testing.T) {
 	require.Contains(t, strings.Join(reasons, "\n"), "503", "the logs say why")
 }
 
-// get answers the status of a GET, with a bearer token when one is given.
-func get(t *testing.T, url, token string) int {
+// getStatus answers the status of a GET, with a bearer token when one is given.
+func getStatus(t *testing.T, url, token string) int {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
 	require.NoError(t, err)

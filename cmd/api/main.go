@@ -36,6 +36,10 @@ var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // the first signal shuts down gracefully; a second one ends the process at once
+	}()
 	code := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -96,5 +100,5 @@ func connect(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	if err := cfg.RequireDatabase(); err != nil {
 		return nil, err
 	}
-	return repo.Connect(ctx, cfg.DatabaseURL)
+	return repo.Connect(ctx, cfg.DatabaseURL, repo.PoolOptions{})
 }

@@ -31,11 +31,17 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		return err
 	}
 
-	pool, err := connect(ctx, cfg)
+	if err := cfg.RequireDatabase(); err != nil {
+		return err
+	}
+	pool, err := repo.Connect(ctx, cfg.DatabaseURL, repo.PoolOptions{
+		StatementTimeout: cfg.DBStatementTimeout,
+		Log:              log.With("component", "db"),
+	})
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer pool.Close() // last: after the requests and the sweeper let go of it
 	migrator, err := repo.NewMigrator(pool)
 	if err != nil {
 		return err
@@ -60,15 +66,17 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	}
 	meters := metrics.New() // one registry: the sweeper counts into it too
 	handler := rphttp.NewRouter(rphttp.Deps{
-		Log:          log,
-		DB:           pool,
-		Verifier:     verifier,
-		Reconciler:   reconcile.NewReconciler(pool, cfg.Staleness, time.Now),
-		Metrics:      meters,
-		CursorSecret: cursorSecret,
-		Now:          time.Now,
-		Ready:        ready,
-
+		Log:                log,
+		DB:                 pool,
+		Verifier:           verifier,
+		Reconciler:         reconcile.NewReconciler(pool, cfg.Staleness, time.Now),
+		Metrics:            meters,
+		CursorSecret:       cursorSecret,
+		Now:                time.Now,
+		Ready:              ready,
+		RequestTimeout:     cfg.RequestTimeout,
+		Stopping:           ctx.Done(), // readiness fails at the signal, before the drain
+		MetricsElsewhere:   cfg.MetricsAddr != "",
 		CORSAllowedOrigins: cfg.CORSAllowedOrigins,
 	})
 	if cfg.SweepInterval == 0 {
@@ -84,11 +92,20 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		if err != nil {
 			return err
 		}
-		sweeper.Start(ctx)
-		defer sweeper.Stop() // after the server drained: an open batch rolls back whole
+		sweeper.Start(ctx) // stops at the signal: an open batch rolls back whole
+		defer sweeper.Stop()
 		log.Info("sweeper started", "interval", cfg.SweepInterval.String())
 	}
-	return rphttp.Serve(ctx, cfg.ListenAddr, handler, log, 20*time.Second)
+	return rphttp.Serve(ctx, rphttp.ServeConfig{
+		Addr:           cfg.ListenAddr,
+		Handler:        handler,
+		MetricsAddr:    cfg.MetricsAddr,
+		Metrics:        meters.Handler(),
+		Log:            log,
+		RequestTimeout: cfg.RequestTimeout,
+		Drain:          cfg.ShutdownDrain,
+		Grace:          cfg.ShutdownGrace,
+	})
 }
 
 // newVerifier builds the token verifier from the JWT_* settings, following

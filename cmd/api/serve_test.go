@@ -26,7 +26,9 @@ func serving(t *testing.T, environ []string) (string, <-chan map[string]any, fun
 	ctx, cancel := context.WithCancel(context.Background())
 	exit := make(chan int, 1)
 	go func() {
-		exit <- run(ctx, []string{"serve"}, append(environ, "LISTEN_ADDR=127.0.0.1:0"), io.Discard, w)
+		// No drain unless the test asks for one; later settings win.
+		environ := append(append([]string{"SHUTDOWN_DRAIN=0"}, environ...), "LISTEN_ADDR=127.0.0.1:0")
+		exit <- run(ctx, []string{"serve"}, environ, io.Discard, w)
 		w.Close()
 	}()
 	lines := make(chan map[string]any, 100)

@@ -27,7 +27,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pool, err := repo.Connect(ctx, dbURL)
+	pool, err := repo.Connect(ctx, dbURL, repo.PoolOptions{})
 	if err != nil {
 		return err
 	}

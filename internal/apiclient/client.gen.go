@@ -1268,14 +1268,14 @@ type ClientInterface interface {
 
 	// Readyz Readiness: database reachable and migrations applied
 	//
-	// Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+	// 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 	//
 	// Corresponds with GET /readyz (the `Readyz` operationId).
 	Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// HeadReadyz Readiness: database reachable and migrations applied (headers only)
 	//
-	// The status and headers GET answers, without a body. Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+	// The status and headers GET answers, without a body. 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 	//
 	// Corresponds with HEAD /readyz (the `HeadReadyz` operationId).
 	HeadReadyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1445,7 +1445,7 @@ func (c *Client) HeadOpenapi(ctx context.Context, reqEditors ...RequestEditorFn)
 
 // Readyz Readiness: database reachable and migrations applied
 //
-// Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+// 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 //
 // Corresponds with GET /readyz (the `Readyz` operationId).
 func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1462,7 +1462,7 @@ func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 
 // HeadReadyz Readiness: database reachable and migrations applied (headers only)
 //
-// The status and headers GET answers, without a body. Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+// The status and headers GET answers, without a body. 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 //
 // Corresponds with HEAD /readyz (the `HeadReadyz` operationId).
 func (c *Client) HeadReadyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2457,7 +2457,7 @@ type ClientWithResponsesInterface interface {
 
 	// ReadyzWithResponse Readiness: database reachable and migrations applied
 	//
-	// Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+	// 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2466,7 +2466,7 @@ type ClientWithResponsesInterface interface {
 
 	// HeadReadyzWithResponse Readiness: database reachable and migrations applied (headers only)
 	//
-	// The status and headers GET answers, without a body. Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+	// The status and headers GET answers, without a body. 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3708,7 +3708,7 @@ func (c *ClientWithResponses) HeadOpenapiWithResponse(ctx context.Context, reqEd
 
 // ReadyzWithResponse Readiness: database reachable and migrations applied
 //
-// Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+// 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3723,7 +3723,7 @@ func (c *ClientWithResponses) ReadyzWithResponse(ctx context.Context, reqEditors
 
 // HeadReadyzWithResponse Readiness: database reachable and migrations applied (headers only)
 //
-// The status and headers GET answers, without a body. Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+// The status and headers GET answers, without a body. 503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 //
 // Returns a wrapper object for the known response body format(s).
 //

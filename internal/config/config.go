@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"reflect"
 	"slices"
@@ -33,6 +34,16 @@ type Config struct {
 	// LogLevel is the least severe log line written: debug, info (every
 	// request), warn or error.
 	LogLevel slog.Level `env:"LOG_LEVEL" envDefault:"info"`
+	// RequestTimeout bounds each API request.
+	RequestTimeout time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
+	// DBStatementTimeout bounds each statement and lock wait of `serve`.
+	DBStatementTimeout time.Duration `env:"DB_STATEMENT_TIMEOUT" envDefault:"5s"`
+	// ShutdownDrain is how long `serve` keeps serving, not ready, after a
+	// signal; ShutdownGrace then bounds the wait for requests in flight.
+	ShutdownDrain time.Duration `env:"SHUTDOWN_DRAIN" envDefault:"5s"`
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"20s"`
+	// MetricsAddr, when set, serves /metrics there instead of on ListenAddr.
+	MetricsAddr string `env:"METRICS_ADDR"`
 
 	// Tokens from an identity provider's key set, and who they name.
 	JWTJWKSURL       string        `env:"JWT_JWKS_URL"`
@@ -69,6 +80,9 @@ func (c *Config) validate() error {
 	}
 	if c.SweepBatchSize < 1 || c.SweepBatchSize > sweep.MaxBatchSize {
 		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", sweep.MaxBatchSize, c.SweepBatchSize)
+	}
+	if err := c.validateServing(); err != nil {
+		return err
 	}
 	if c.StaleQueuedAfter <= 0 {
 		return errors.New("STALE_QUEUED_AFTER: must be a positive Go duration")
@@ -154,6 +168,28 @@ func (c *Config) validateCORS() error {
 		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" ||
 			u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "?") {
 			return fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin: want scheme://host[:port], no path (e.g. https://admin.example.com)", o)
+		}
+	}
+	return nil
+}
+
+// validateServing checks the settings that bound requests and shutdown.
+func (c *Config) validateServing() error {
+	if c.RequestTimeout <= 0 {
+		return errors.New("REQUEST_TIMEOUT: must be a positive Go duration")
+	}
+	if c.DBStatementTimeout < time.Millisecond {
+		return errors.New("DB_STATEMENT_TIMEOUT: must be a Go duration of at least 1ms")
+	}
+	if c.ShutdownDrain < 0 {
+		return errors.New("SHUTDOWN_DRAIN: must be 0 (none) or a positive Go duration")
+	}
+	if c.ShutdownGrace < 0 {
+		return errors.New("SHUTDOWN_GRACE: must be 0 (cancel at once) or a positive Go duration")
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("METRICS_ADDR: %v (want host:port or :port)", err)
 		}
 	}
 	return nil

@@ -23,6 +23,11 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("backup.schedule.run"))
 	require.Equal(t, 60*time.Minute, cfg.Staleness.RunningAfter("policy.sync"))
 	require.Equal(t, slog.LevelInfo, cfg.LogLevel)
+	require.Equal(t, 10*time.Second, cfg.RequestTimeout)
+	require.Equal(t, 5*time.Second, cfg.DBStatementTimeout)
+	require.Equal(t, 5*time.Second, cfg.ShutdownDrain)
+	require.Equal(t, 20*time.Second, cfg.ShutdownGrace)
+	require.Empty(t, cfg.MetricsAddr, "metrics on the API listener")
 
 	cfg, err = Load([]string{"LISTEN_ADDR="})
 	require.NoError(t, err)
@@ -79,6 +84,13 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		"CORS_ALLOWED_ORIGINS=https://a.example,ftp://b.example": "CORS_ALLOWED_ORIGINS",
 		"CORS_ALLOWED_ORIGINS=https://a.example?x=1":             "CORS_ALLOWED_ORIGINS",
 		"LOG_LEVEL=loud":                                         "LOG_LEVEL",
+		"REQUEST_TIMEOUT=0s":                                     "REQUEST_TIMEOUT",
+		"REQUEST_TIMEOUT=10":                                     "REQUEST_TIMEOUT",
+		"DB_STATEMENT_TIMEOUT=-5s":                               "DB_STATEMENT_TIMEOUT",
+		"DB_STATEMENT_TIMEOUT=500us":                             "DB_STATEMENT_TIMEOUT",
+		"SHUTDOWN_DRAIN=-1s":                                     "SHUTDOWN_DRAIN",
+		"SHUTDOWN_GRACE=forever":                                 "SHUTDOWN_GRACE",
+		"METRICS_ADDR=9090":                                      "METRICS_ADDR",
 	}
 	for setting, variable := range cases {
 		t.Run(setting, func(t *testing.T) {

@@ -16,13 +16,19 @@ type TokenVerifier interface {
 
 type identityKey struct{}
 
-// authenticate lets a request through only with a valid bearer token in the
-// Authorization header (never a query parameter) and puts the caller's
+// authenticate lets a request through only with a valid bearer token in its
+// one Authorization header (never a query parameter) and puts the caller's
 // identity in the request context; anything else is a 401 with
-// WWW-Authenticate: Bearer.
+// WWW-Authenticate: Bearer. Two Authorization headers are refused, since a
+// proxy reading the other one would see another caller.
 func (a *api) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		values := r.Header.Values("Authorization")
+		if len(values) != 1 {
+			a.fail(w, r, authz.ErrUnauthenticated)
+			return
+		}
+		scheme, token, ok := strings.Cut(values[0], " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 			a.fail(w, r, authz.ErrUnauthenticated)
 			return

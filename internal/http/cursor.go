@@ -48,8 +48,9 @@ func (c cursorCodec) encode(pos repo.RunPosition, filters string) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decode opens a cursor made by encode for the same filters; anything else is
-// errBadCursor.
+// decode opens a cursor made by encode for the same filters; anything else,
+// including a sealed position no run can have (a time PostgreSQL cannot
+// store, an id below 1), is errBadCursor.
 func (c cursorCodec) decode(s, filters string) (repo.RunPosition, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) != cursorPayload+cursorMAC || b[0] != cursorVersion {
@@ -58,10 +59,14 @@ func (c cursorCodec) decode(s, filters string) (repo.RunPosition, error) {
 	if !hmac.Equal(b[cursorPayload:], c.sum(b[:cursorPayload], filters)) {
 		return repo.RunPosition{}, errBadCursor
 	}
-	return repo.RunPosition{
+	pos := repo.RunPosition{
 		CreatedAt: time.UnixMicro(int64(binary.BigEndian.Uint64(b[1:9]))).UTC(),
 		ID:        int64(binary.BigEndian.Uint64(b[9:17])),
-	}, nil
+	}
+	if y := pos.CreatedAt.Year(); y < 1 || y > 9999 || pos.ID < 1 {
+		return repo.RunPosition{}, errBadCursor
+	}
+	return pos, nil
 }
 
 func (c cursorCodec) sum(payload []byte, filters string) []byte {

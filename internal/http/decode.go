@@ -16,6 +16,8 @@ import (
 // maxBodyBytes bounds every request body; larger bodies get 413.
 const maxBodyBytes = 16 << 10
 
+var errTooLarge = &apiError{Code: codeTooLarge, Detail: fmt.Sprintf("The body must be at most %d bytes.", maxBodyBytes)}
+
 // validate checks decoded bodies; its errors name fields by their JSON names.
 var validate = newValidator()
 
@@ -36,11 +38,14 @@ func newValidator() *validator.Validate {
 }
 
 // decodeJSON is the one request body decoder. It reads at most maxBodyBytes
-// (413 beyond), accepts an empty body as the zero value (every body in this
+// (413 beyond, at once and unread when Content-Length says so), accepts an empty body as the zero value (every body in this
 // API is optional), rejects non-JSON content types (415), malformed JSON,
 // trailing data and unknown fields, then validates dst; every 400 names the
 // offending fields as the client wrote them.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	if r.ContentLength > maxBodyBytes {
+		return errTooLarge
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -62,12 +67,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 
 // decodeError turns what encoding/json reports into a client-readable error.
 func decodeError(err error) error {
-	var tooLarge *http.MaxBytesError
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &tooLarge):
-		return &apiError{Code: codeTooLarge, Detail: fmt.Sprintf("The body must be at most %d bytes.", tooLarge.Limit)}
+	case errors.As(err, new(*http.MaxBytesError)):
+		return errTooLarge
 	case errors.As(err, &syntax):
 		return invalidField("body", fmt.Sprintf("is not valid JSON (at byte %d)", syntax.Offset))
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -24,6 +24,8 @@ import (
 //	@Header		401	{string}	WWW-Authenticate	"Bearer challenge"
 //	@Failure		404		{object}	Problem	"No such run, or not visible to the caller"
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem	"The database is unavailable or did not answer in time"
+//	@Header		503	{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/workspaces/{ws}/operations/{run} [get]
 func (a *api) getRun(w http.ResponseWriter, r *http.Request) error {
 	ws, id, err := runPath(r)

@@ -3,7 +3,7 @@
 //
 //	@title						runproof API
 //	@version					1.0
-//	@description				runproof tells operators the truth about background operation runs: it shows each run's state and, for stale runs, decides the terminal outcome from recorded proof. Errors are RFC 9457 problem details (application/problem+json).
+//	@description				runproof tells operators the truth about background operation runs: it shows each run's state and, for stale runs, decides the terminal outcome from recorded proof. Errors are RFC 9457 problem details (application/problem+json); a 503 carries Retry-After. Every GET route also answers HEAD, and a 405 lists the methods the path allows in Allow.
 //	@license.name				Proprietary
 //	@license.url				https://github.com/runproof/runproof
 //	@tag.name					operations

@@ -7,6 +7,7 @@ import (
 
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/domain"
+	"github.com/runproof/runproof/internal/repo"
 )
 
 // Error codes. Every error the API answers carries one, and statusOf is the
@@ -69,9 +70,11 @@ var errForbidden = &apiError{Code: codeForbidden, Detail: "Your role in this wor
 
 var errInternal = &apiError{Code: codeInternal, Detail: "Internal error."}
 
+var errUnavailable = &apiError{Code: codeUnavailable, Detail: "The database is unavailable or did not answer in time; try again later."}
+
 // classify maps any error to what the client is told. Domain errors become
-// their coded answer; anything unknown becomes errInternal, and the caller
-// logs the original.
+// their coded answer, a database that cannot serve becomes errUnavailable;
+// anything unknown becomes errInternal, and the caller logs the original.
 func classify(err error) (e *apiError, known bool) {
 	switch {
 	case errors.As(err, &e):
@@ -83,10 +86,12 @@ func classify(err error) (e *apiError, known bool) {
 	case errors.Is(err, domain.ErrConflict):
 		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being reconciled; try again."}, true
 	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads the answer and nothing went wrong.
+		// The client went away, or shutdown ended the request; nothing went wrong.
 		return &apiError{Code: codeUnavailable, Detail: "The request was cancelled."}, true
-	case errors.Is(err, context.DeadlineExceeded):
-		return &apiError{Code: codeUnavailable, Detail: "The request took too long; try again."}, false
+	case repo.IsUnavailable(err):
+		// Down, refusing, too slow or closed: the pool logs each outage once,
+		// so the requests it fails are not logged one by one.
+		return errUnavailable, true
 	default:
 		return errInternal, false
 	}

@@ -1,7 +1,10 @@
 package http
 
 import (
+	"context"
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	openapi "github.com/runproof/runproof/api"
 )
@@ -24,19 +27,42 @@ func handleHealthz(w http.ResponseWriter, _ *http.Request) error {
 	return writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
 }
 
+// readyTimeout bounds the readiness check: a probe must hear back in time.
+const readyTimeout = time.Second
+
+// readiness is what /readyz remembers between probes.
+type readiness struct {
+	stopping <-chan struct{}
+	// failing is set while the checks fail, so that an outage is logged
+	// when it starts and ends rather than on every probe.
+	failing atomic.Bool
+}
+
 // readyz godoc
 //
 //	@ID				readyz
 //	@Summary		Readiness: database reachable and migrations applied
-//	@Description	Answers 503 while the database cannot be reached or migrations are missing, so a load balancer sends no traffic; the reason is logged, never sent.
+//	@Description	503 while the database is unreachable or slower than a second, migrations are pending, a token key set could not be fetched yet, or the service is shutting down (it keeps serving for a drain window meanwhile); the reason is logged, never sent.
 //	@Tags			health
 //	@Produce		json
 //	@Success		200	{object}	statusBody
 //	@Router			/readyz [get]
 func (a *api) readyz(w http.ResponseWriter, r *http.Request) error {
-	if err := a.ready(r.Context()); err != nil {
-		a.log.WarnContext(r.Context(), "not ready", "err", err)
+	select {
+	case <-a.readiness.stopping:
+		return &apiError{Code: codeUnavailable, Detail: "Shutting down."}
+	default:
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := a.ready(ctx); err != nil {
+		if !a.readiness.failing.Swap(true) {
+			a.log.WarnContext(ctx, "not ready", "err", err)
+		}
 		return &apiError{Code: codeUnavailable, Detail: "Not ready."}
+	}
+	if a.readiness.failing.Swap(false) {
+		a.log.InfoContext(ctx, "ready again")
 	}
 	return writeJSON(w, http.StatusOK, statusBody{Status: "ok"})
 }

@@ -1,15 +1,18 @@
 package http_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/api"
 	"github.com/runproof/runproof/internal/apiclient"
+	rphttp "github.com/runproof/runproof/internal/http"
 )
 
 func TestHealthz(t *testing.T) {
@@ -29,6 +32,50 @@ func TestReadyz(t *testing.T) {
 	require.Equal(t, "application/problem+json", res.ContentType())
 	require.Equal(t, apiclient.ProblemCodeUnavailable, res.ApplicationproblemJSON503.Code)
 	require.NotContains(t, string(res.Body), "secret detail", "internal detail is logged, never sent")
+}
+
+// A readiness check gets a second: a database that does not answer by then
+// makes the probe fail in time rather than hang it.
+func TestReadyzWaitsASecondAtMost(t *testing.T) {
+	f := setupWith(t, func(d *rphttp.Deps) {
+		d.Ready = func(ctx context.Context) error {
+			<-ctx.Done() // a frozen database
+			return ctx.Err()
+		}
+	})
+	res, took := f.doWithin(request{Path: "/readyz"}, 2*time.Second)
+	require.Equal(t, http.StatusServiceUnavailable, res.Code)
+	require.Equal(t, "5", res.Header.Get("Retry-After"))
+	require.Less(t, took, 2*time.Second)
+}
+
+// Once shutdown begins readiness fails at once, whatever the database says,
+// so that load balancers stop sending traffic during the drain.
+func TestReadyzFailsWhileStopping(t *testing.T) {
+	stopping := make(chan struct{})
+	f := setupWith(t, func(d *rphttp.Deps) { d.Stopping = stopping })
+	require.Equal(t, http.StatusOK, f.get("/readyz", "").Code)
+	close(stopping)
+	res := f.get("/readyz", "")
+	require.Equal(t, http.StatusServiceUnavailable, res.Code)
+	require.Equal(t, "unavailable", res.json(t)["code"])
+	require.Equal(t, "Shutting down.", res.json(t)["detail"])
+	require.Equal(t, http.StatusOK, f.get("/healthz", "").Code, "the process is alive and serving")
+}
+
+// Readiness is logged when it changes, not on every probe.
+func TestReadyzLogsChangesOnly(t *testing.T) {
+	f := setup(t)
+	f.ready = errors.New("database down")
+	for range 3 {
+		require.Equal(t, http.StatusServiceUnavailable, f.get("/readyz", "").Code)
+	}
+	f.ready = nil
+	for range 3 {
+		require.Equal(t, http.StatusOK, f.get("/readyz", "").Code)
+	}
+	require.Equal(t, 1, strings.Count(f.logs.String(), `"msg":"not ready"`), f.logs.String())
+	require.Equal(t, 1, strings.Count(f.logs.String(), `"msg":"ready again"`), f.logs.String())
 }
 
 func TestOpenAPIServed(t *testing.T) {
@@ -64,13 +111,15 @@ func TestUnsupportedMethodIs405(t *testing.T) {
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{})
 	cases := []struct{ method, path, allow string }{
-		{http.MethodPost, "/healthz", "GET"},
-		{http.MethodDelete, "/metrics", "GET"},
-		{http.MethodPut, "/openapi.yaml", "GET"},
-		{http.MethodPost, "/workspaces/1/operations", "GET"},
-		{http.MethodDelete, runPath(ws, run), "GET"},
+		{http.MethodPost, "/healthz", "GET, HEAD"},
+		{http.MethodDelete, "/metrics", "GET, HEAD"},
+		{http.MethodPut, "/openapi.yaml", "GET, HEAD"},
+		{http.MethodPost, "/workspaces/1/operations", "GET, HEAD"},
+		{http.MethodDelete, runPath(ws, run), "GET, HEAD"},
 		{http.MethodGet, runPath(ws, run) + "/reconcile", "POST"},
-		{http.MethodPatch, "/workspaces/1/reconciliation/families", "GET"},
+		{http.MethodHead, runPath(ws, run) + "/reconcile", "POST"},
+		{http.MethodPatch, "/workspaces/1/reconciliation/families", "GET, HEAD"},
+		{"BREW", "/healthz", "GET, HEAD"},
 	}
 	for _, c := range cases {
 		res := f.do(request{Method: c.method, Path: c.path, Token: f.token("alice")})
@@ -80,6 +129,13 @@ func TestUnsupportedMethodIs405(t *testing.T) {
 		require.Equal(t, c.allow, res.Header.Get("Allow"))
 		require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 	}
+
+	// A method the router does not know, on a path it does not serve, is no
+	// 405 with an empty Allow: nothing is there.
+	res := f.do(request{Method: "BREW", Path: "/nope"})
+	require.Equal(t, http.StatusNotFound, res.Code)
+	require.Equal(t, "not_found", res.json(t)["code"])
+	require.Empty(t, res.Header.Values("Allow"))
 }
 
 func TestRequestIDIsEchoedOrMade(t *testing.T) {

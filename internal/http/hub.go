@@ -88,6 +88,8 @@ func (f hubFilters) key(ws int64) string {
 //	@Header		401	{string}	WWW-Authenticate	"Bearer challenge"
 //	@Failure		404			{object}	Problem	"Unknown workspace or not a member"
 //	@Failure		500			{object}	Problem
+//	@Failure		503			{object}	Problem	"The database is unavailable or did not answer in time"
+//	@Header		503	{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/workspaces/{ws}/operations [get]
 func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	ws, err := pathID(r, "ws")

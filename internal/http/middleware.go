@@ -100,6 +100,21 @@ func (a *api) recoverer(next http.Handler) http.Handler {
 	})
 }
 
+// defaultRequestTimeout bounds a request when Deps sets no limit.
+const defaultRequestTimeout = 10 * time.Second
+
+// deadline bounds every request by timeout: the context its database work
+// runs under ends then, and the request is answered 503.
+func deadline(timeout time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), timeout)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
 // secureHeaders marks every response as not to be cached or sniffed.
 func secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

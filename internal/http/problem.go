@@ -17,9 +17,12 @@ type Problem struct {
 	Errors []FieldError `json:"errors,omitempty"`
 } //@name Problem
 
+// retryAfter is the Retry-After of every 503, in seconds.
+const retryAfter = "5"
+
 // writeError is the one error writer: it answers err as application/problem+json.
-// Errors the client may not read are logged with the request id; they are
-// answered with a bare 500 "Internal error.", or 503 for a deadline.
+// Errors the client may not read are logged with the request id and
+// answered with a bare 500 "Internal error.". A 503 says when to retry.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	e, known := classify(err)
 	if !known {
@@ -29,8 +32,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	if e.Code == codeUnauthenticated {
+	switch status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="runproof"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", retryAfter)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)

@@ -69,6 +69,8 @@ type ReconcileDecision struct {
 //	@Failure		413		{object}	Problem	"Body larger than 16 KiB"
 //	@Failure		415		{object}	Problem	"Body is not application/json"
 //	@Failure		500		{object}	Problem
+//	@Failure		503		{object}	Problem	"The database is unavailable or did not answer in time"
+//	@Header		503	{integer}	Retry-After	"Seconds to wait before retrying"
 //	@Router			/workspaces/{ws}/operations/{run}/reconcile [post]
 func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	ws, id, err := runPath(r)

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/metrics"
@@ -34,11 +36,21 @@ type Deps struct {
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Ready reports whether the service can serve: database reachable and
-	// migrations applied.
+	// migrations applied. It is given at most a second.
 	Ready func(ctx context.Context) error
 	// CORSAllowedOrigins are the browser origins that may call the API
 	// (CORS_ALLOWED_ORIGINS); none turns CORS off.
 	CORSAllowedOrigins []string
+	// RequestTimeout bounds each request: when it runs out the request's
+	// database work is cancelled and the client gets a 503 (10s when zero).
+	RequestTimeout time.Duration
+	// Stopping is closed when the service begins to shut down: readiness
+	// answers 503 from then on, while requests are still served. Nil never
+	// closes.
+	Stopping <-chan struct{}
+	// MetricsElsewhere leaves /metrics out of the routes, for a service that
+	// serves it on a listener of its own.
+	MetricsElsewhere bool
 }
 
 // api is the handlers' shared state, built once from Deps.
@@ -55,6 +67,7 @@ type api struct {
 	cursors        cursorCodec
 	now            func() time.Time
 	ready          func(ctx context.Context) error
+	readiness      readiness
 }
 
 // NewRouter returns the service's routes (CONTRACT §6).
@@ -71,6 +84,7 @@ func NewRouter(d Deps) http.Handler {
 		cursors:    newCursorCodec(d.CursorSecret),
 		now:        d.Now,
 		ready:      d.Ready,
+		readiness:  readiness{stopping: d.Stopping},
 	}
 	if a.metrics == nil {
 		a.metrics = metrics.New()
@@ -84,13 +98,16 @@ func NewRouter(d Deps) http.Handler {
 	if len(d.CORSAllowedOrigins) > 0 {
 		r.Use(corsFor(d.CORSAllowedOrigins))
 	}
-	r.Use(newRequestIDs().middleware, a.observe, a.recoverer, secureHeaders)
+	r.Use(newRequestIDs().middleware, a.observe, a.recoverer, secureHeaders,
+		deadline(cmp.Or(d.RequestTimeout, defaultRequestTimeout)), middleware.GetHead)
 	r.NotFound(a.handle(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(a.methodNotAllowed(r))
 
 	r.Get("/healthz", a.handle(handleHealthz))
 	r.Get("/readyz", a.handle(a.readyz))
-	r.Get("/metrics", a.handleMetrics)
+	if !d.MetricsElsewhere {
+		r.Get("/metrics", a.handleMetrics)
+	}
 	r.Get("/openapi.yaml", handleOpenAPI)
 	r.Group(func(r chi.Router) {
 		r.Use(a.authenticate)
@@ -119,14 +136,22 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // methodNotAllowed answers 405 as a problem, with the Allow header listing
-// the methods the path does support.
+// the methods the path does support (HEAD wherever GET is); a path that
+// supports none, asked with a method the router does not know, is a 404.
 func (a *api) methodNotAllowed(routes chi.Routes) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var allow []string
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			if routes.Match(chi.NewRouteContext(), m, r.URL.Path) {
 				allow = append(allow, m)
+				if m == http.MethodGet {
+					allow = append(allow, http.MethodHead)
+				}
 			}
+		}
+		if len(allow) == 0 {
+			a.fail(w, r, errNotFound)
+			return
 		}
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		a.fail(w, r, &apiError{Code: codeMethodNotAllowed, Detail: "This path does not support this method."})

@@ -35,6 +35,8 @@ var secret = []byte("test-secret-test-secret-test-secret!")
 type fixture struct {
 	t      testing.TB
 	pool   *pgxpool.Pool
+	url    string // the database's, for pools of the test's own
+	deps   rphttp.Deps
 	router *chi.Mux
 	now    time.Time
 	ready  error      // what the readiness probe answers
@@ -74,7 +76,8 @@ func setupWith(t *testing.T, change func(*rphttp.Deps)) *fixture {
 // newFixture builds a fixture for a test or a fuzz target.
 func newFixture(t testing.TB, change func(*rphttp.Deps)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, pool: dbtest.New(t), now: time.Now().UTC().Truncate(time.Microsecond)}
+	f := &fixture{t: t, now: time.Now().UTC().Truncate(time.Microsecond)}
+	f.pool, f.url = dbtest.NewWithURL(t)
 	verifier, err := authz.NewVerifier(authz.VerifierConfig{HS256Secret: secret, Now: f.clock})
 	require.NoError(t, err)
 	staleness := domain.DefaultStaleness()
@@ -88,11 +91,17 @@ func newFixture(t testing.TB, change func(*rphttp.Deps)) *fixture {
 		Now:          f.clock,
 		Ready:        func(context.Context) error { return f.ready },
 	}
-	if change != nil {
-		change(&deps)
-	}
-	f.router = rphttp.NewRouter(deps).(*chi.Mux)
+	f.deps = deps
+	f.rebuild(change)
 	return f
+}
+
+// rebuild makes the fixture's router again, with its deps changed by change.
+func (f *fixture) rebuild(change func(*rphttp.Deps)) {
+	if change != nil {
+		change(&f.deps)
+	}
+	f.router = rphttp.NewRouter(f.deps).(*chi.Mux)
 }
 
 func (f *fixture) clock() time.Time { return f.now }
@@ -128,6 +137,16 @@ func (r response) json(t *testing.T) map[string]any {
 // api/openapi.yaml whenever the route and method are documented.
 func (f *fixture) do(req request) response {
 	f.t.Helper()
+	hr := f.newRequest(req)
+	rec := httptest.NewRecorder()
+	f.router.ServeHTTP(rec, hr)
+	res := response{Code: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
+	f.validate(hr, res)
+	return res
+}
+
+// newRequest is the HTTP request req describes.
+func (f *fixture) newRequest(req request) *http.Request {
 	if req.Method == "" {
 		req.Method = http.MethodGet
 	}
@@ -145,11 +164,7 @@ func (f *fixture) do(req request) response {
 	for k, v := range req.Header {
 		hr.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
-	f.router.ServeHTTP(rec, hr)
-	res := response{Code: rec.Code, Header: rec.Result().Header, Body: rec.Body.Bytes()}
-	f.validate(hr, res)
-	return res
+	return hr
 }
 
 func (f *fixture) get(path, token string) response {

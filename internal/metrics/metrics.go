@@ -62,10 +62,22 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 }
 
-// ObserveRequest records one HTTP request. route is the router's pattern
-// (never the raw path, which would explode the label set).
+// ObserveRequest records one HTTP request. Every label comes from a closed
+// set, so that no client can grow the series: route is the router's pattern
+// or "unmatched" (never the raw path), a method outside RFC 9110's list is
+// counted as "other", and status is the code answered.
 func (m *Metrics) ObserveRequest(route, method string, status int, d time.Duration) {
-	m.requestDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
+	m.requestDuration.WithLabelValues(route, methodLabel(method), strconv.Itoa(status)).Observe(d.Seconds())
+}
+
+// methodLabel is method when it is a standard one, else "other".
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 // CountDecision records one reconcile decision; outcome is "none" when the

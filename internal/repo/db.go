@@ -6,10 +6,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -25,13 +28,44 @@ type DBTX interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
+// PoolOptions tune the pool Connect opens; zero values keep PostgreSQL's
+// defaults.
+type PoolOptions struct {
+	// StatementTimeout bounds every statement, and every lock wait, on the
+	// pool's connections (statement_timeout and lock_timeout); 0 is no limit.
+	// A transaction needing longer raises it with SET LOCAL.
+	StatementTimeout time.Duration
+	// Log receives a line when database operations start failing as
+	// unavailable and one when the database answers again, with the count
+	// of failures in between; nil logs nothing.
+	Log *slog.Logger
+}
+
+// cancelGrace is how long a cancelled operation waits for PostgreSQL to
+// acknowledge the cancel request before its connection is closed instead:
+// a frozen server cannot hold a caller past its deadline longer than this.
+const cancelGrace = 250 * time.Millisecond
+
 // Connect opens a pool to databaseURL and checks that the database answers.
-func Connect(ctx context.Context, databaseURL string) (*pgxpool.Pool, error) {
+// An operation whose context ends is cancelled on the server too (a cancel
+// request), so a request that gives up stops its database work with it.
+func Connect(ctx context.Context, databaseURL string, opts PoolOptions) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
+	if opts.StatementTimeout > 0 {
+		ms := strconv.FormatInt(max(opts.StatementTimeout.Milliseconds(), 1), 10)
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = ms
+		cfg.ConnConfig.RuntimeParams["lock_timeout"] = ms
+	}
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelGrace}
+	}
+	if opts.Log != nil {
+		cfg.ConnConfig.Tracer = &outageLog{log: opts.Log}
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)

@@ -38,6 +38,11 @@ type Config struct {
 	// After is the timer Start waits on (default time.After); tests inject
 	// their own to drive the loop without sleeping.
 	After func(time.Duration) <-chan time.Time
+	// BatchTimeout bounds one batch, its transaction and every statement in
+	// it (default 1m): longer than the pool's statement limit, which a batch
+	// of thousands of runs may need, but a frozen database still fails the
+	// pass in time.
+	BatchTimeout time.Duration
 	// Log receives one line per batch and per state change (default: discard).
 	Log *slog.Logger
 	// Metrics, when set, counts decisions and the stale runs waiting.
@@ -70,6 +75,7 @@ func New(pool *pgxpool.Pool, cfg Config) (*Sweeper, error) {
 	cfg.Interval = cmp.Or(cfg.Interval, time.Minute)
 	cfg.BatchSize = cmp.Or(cfg.BatchSize, 1000)
 	cfg.Workers = cmp.Or(cfg.Workers, 2)
+	cfg.BatchTimeout = cmp.Or(cfg.BatchTimeout, time.Minute)
 	if cfg.Staleness.RunningDefault == 0 {
 		cfg.Staleness = domain.DefaultStaleness()
 	}
@@ -150,6 +156,8 @@ func (s *Sweeper) RunOnce(ctx context.Context, opts Options) (Result, error) {
 		return res, err
 	}
 	if s.cfg.Metrics != nil && !opts.DryRun {
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.BatchTimeout)
+		defer cancel()
 		waiting, err := repo.RunCountStale(ctx, s.pool, s.thresholds, s.cfg.Now())
 		if err != nil { // the pass itself succeeded; only the gauge stays behind
 			s.cfg.Log.Warn("sweep: stale runs not counted", "error", err)
@@ -172,11 +180,22 @@ func (s *Sweeper) batch(ctx context.Context, opts Options, afterID int64, res *R
 	if opts.DryRun {
 		readStale, access = repo.RunReadStale, pgx.ReadOnly
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.BatchTimeout)
+	defer cancel()
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: access})
 	if err != nil {
 		return 0, 0, fmt.Errorf("sweep: begin: %w", err)
 	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
+	defer func() {
+		// Bounded too: a frozen database must not hold up the sweeper or a
+		// shutdown; a transaction left open rolls back as its connection closes.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	}()
+	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", max(s.cfg.BatchTimeout.Milliseconds(), 1))); err != nil {
+		return 0, 0, fmt.Errorf("sweep: %w", err)
+	}
 
 	now := s.cfg.Now()
 	runs, err := readStale(ctx, tx, repo.RunClaimStaleParams{
