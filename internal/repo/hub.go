@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/runproof/runproof/internal/domain"
 )
 
@@ -32,12 +34,11 @@ type RunListParams struct {
 	Limit         int
 }
 
-// RunPage is a page of runs and the memory their values live in. Reading
-// into a RunPage reuses both, so that a caller can recycle one page across
-// requests once the previous page's runs are no longer used.
+// RunPage is a page of runs. Reading into a RunPage reuses its slice, so
+// that a caller can recycle one page across requests once the previous
+// page's runs are no longer used.
 type RunPage struct {
-	Runs  []RunView
-	store pageStore
+	Runs []RunView
 }
 
 // RunListForMember reads into page the subject's membership of the workspace
@@ -48,7 +49,6 @@ type RunPage struct {
 // why). It returns domain.ErrNotFound when the subject is not a member (or the
 // workspace does not exist).
 func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPage) (Member, error) {
-	page.store.reset()
 	clear(page.Runs)
 	page.Runs = page.Runs[:0]
 	filters, args := hubFilters(p)
@@ -60,51 +60,74 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPa
 	return m, err
 }
 
-// readRunPage runs a query of RunListQuery and appends its runs to page.
+// hubRow is one row of a hub query: the member's all_environments and role,
+// then a run, all of whose columns are NULL in the one row of a member with
+// an empty page.
+type hubRow struct {
+	AllEnvironments    bool
+	Role               string
+	ID                 *int64
+	EnvironmentID      *int64
+	Type               *string
+	Status             *string
+	Outcome            *string
+	SummaryCountsText  *string
+	CreatedAt          *time.Time
+	StartedAt          *time.Time
+	LastHeartbeatAt    *time.Time
+	CompletedAt        *time.Time
+	ReconciliationText *string
+	EnvironmentName    *string
+}
+
+// readRunPage runs a query of RunListQuery and appends its runs to page. It
+// returns the member and whether they see every environment.
 func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64, page *RunPage) (Member, bool, error) {
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
 		return Member{}, false, fmt.Errorf("list runs: %w", err)
 	}
-	defer rows.Close()
-	var (
-		m     Member
-		found bool
-		row   runViewRow
-		dest  = row.hubDest()
-	)
-	for rows.Next() {
-		empty := rows.RawValues()[2] == nil // r.id: NULL in the one row of a member with an empty page
-		if empty {
-			clear(dest[2:]) // nil skips a column
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return Member{}, false, scanError(err)
-		}
-		if !found {
-			found, m.Role = true, string(row.role)
-		}
-		if !empty {
-			page.Runs = append(page.Runs, RunView{})
-			if err := row.view(&page.Runs[len(page.Runs)-1], ws, &page.store); err != nil {
-				return Member{}, false, scanError(err)
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
+	read, err := pgx.CollectRows(rows, pgx.RowToStructByPos[hubRow])
+	if err != nil {
 		return Member{}, false, fmt.Errorf("list runs: %w", err)
 	}
-	if !found {
+	if len(read) == 0 {
 		return Member{}, false, domain.ErrNotFound
 	}
-	return m, row.everyEnvironment, nil
+	for _, r := range read {
+		if r.ID == nil {
+			continue
+		}
+		page.Runs = append(page.Runs, RunView{
+			Run: domain.Run{
+				ID:              *r.ID,
+				WorkspaceID:     ws,
+				EnvironmentID:   r.EnvironmentID,
+				EnvironmentName: r.EnvironmentName,
+				Type:            *r.Type,
+				Status:          domain.Status(*r.Status),
+				Outcome:         domain.Outcome(*r.Outcome),
+				SummaryCounts:   rawJSON(r.SummaryCountsText),
+				CreatedAt:       *r.CreatedAt,
+				StartedAt:       r.StartedAt,
+				LastHeartbeatAt: r.LastHeartbeatAt,
+				CompletedAt:     r.CompletedAt,
+			},
+			Reconciliation: rawJSON(r.ReconciliationText),
+		})
+	}
+	return Member{Role: read[0].Role}, read[0].AllEnvironments, nil
 }
 
 // RunListQuery returns the SQL and arguments of one of RunListForMember's
 // queries, so that the load benchmark can EXPLAIN exactly the hub's query.
-// Its rows are the member's all_environments and role, then the columns of
-// runViewColumns (all NULL in the one row of a member with an empty page),
-// as runViewRow scans them.
+// Its rows are hubRow's.
+//
+// The hub's SQL is the one query of repo built in Go rather than written in
+// queries/*.sql for sqlc: its filters are optional, and a query holding every
+// filter as "($n IS NULL OR ...)" gets a generic plan that serves none of
+// them from its index; status, outcome and LIMIT are literals because as
+// parameters PostgreSQL would plan the query anew on every call.
 //
 // A page is read in one of two ways. For a member who sees every
 // environment (granted false), the query walks the workspace newest first; for
@@ -208,14 +231,15 @@ var (
 	hubQueryEveryEnvironment = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
-			SELECT ` + runViewColumns(false) + ` FROM ` + runFrom + `
+			SELECT ` + hubRunColumns + `, e.name
+			FROM operation_runs r LEFT JOIN managed_environments e ON e.id = r.managed_environment_id
 			WHERE m.all_environments AND r.workspace_id = $1`
 	hubQueryGrantedEnvironments = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
-			SELECT ` + runViewColumns(false) + ` FROM (
+			SELECT ` + hubRunColumns + `, e.name FROM (
 				SELECT granted.* FROM member_environment_grants g CROSS JOIN LATERAL (
-					SELECT ` + runViewRunColumns + ` FROM operation_runs r
+					SELECT ` + hubRunColumns + ` FROM operation_runs r
 					WHERE r.managed_environment_id = g.managed_environment_id`
 	hubQueryGrantedMerged = `) granted
 				WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
@@ -226,6 +250,13 @@ var (
 		) page ON true
 		WHERE m.workspace_id = $1 AND m.subject = $2`
 )
+
+// hubRunColumns are the run columns of hubRow, read from operation_runs r;
+// the summary counts and the reconciliation from their text copies
+// (migration 00003), which cost PostgreSQL no jsonb serialization per read.
+const hubRunColumns = `r.id, r.managed_environment_id, r.type, r.status, r.outcome,
+		r.summary_counts_text, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
+		r.reconciliation_text`
 
 // The values the status and outcome columns may hold (CHECK constraints of
 // operation_runs) as SQL literals; any other filter value matches nothing.
