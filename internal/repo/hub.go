@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/runproof/runproof/internal/domain"
 )
 
@@ -60,26 +58,6 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPa
 	return m, err
 }
 
-// hubRow is one row of a hub query: the member's all_environments and role,
-// then a run, all of whose columns are NULL in the one row of a member with
-// an empty page.
-type hubRow struct {
-	AllEnvironments    bool
-	Role               string
-	ID                 *int64
-	EnvironmentID      *int64
-	Type               *string
-	Status             *string
-	Outcome            *string
-	SummaryCountsText  *string
-	CreatedAt          *time.Time
-	StartedAt          *time.Time
-	LastHeartbeatAt    *time.Time
-	CompletedAt        *time.Time
-	ReconciliationText *string
-	EnvironmentName    *string
-}
-
 // readRunPage runs a query of RunListQuery and appends its runs to page. It
 // returns the member and whether they see every environment.
 func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64, page *RunPage) (Member, bool, error) {
@@ -87,41 +65,46 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 	if err != nil {
 		return Member{}, false, fmt.Errorf("list runs: %w", err)
 	}
-	read, err := pgx.CollectRows(rows, pgx.RowToStructByPos[hubRow])
-	if err != nil {
-		return Member{}, false, fmt.Errorf("list runs: %w", err)
-	}
-	if len(read) == 0 {
-		return Member{}, false, domain.ErrNotFound
-	}
-	for _, r := range read {
-		if r.ID == nil {
+	defer rows.Close()
+	var (
+		m                Member
+		everyEnvironment bool
+		found            bool
+	)
+	for rows.Next() {
+		found = true
+		// A row is the member's all_environments and role, then a run: all
+		// NULL in the one row of a member with an empty page, whose run
+		// columns nil destinations skip.
+		if raw := rows.RawValues(); raw[2] == nil {
+			dest := make([]any, len(raw))
+			dest[0], dest[1] = &everyEnvironment, &m.Role
+			if err := rows.Scan(dest...); err != nil {
+				return Member{}, false, fmt.Errorf("list runs: %w", err)
+			}
 			continue
 		}
-		page.Runs = append(page.Runs, RunView{
-			Run: domain.Run{
-				ID:              *r.ID,
-				WorkspaceID:     ws,
-				EnvironmentID:   r.EnvironmentID,
-				EnvironmentName: r.EnvironmentName,
-				Type:            *r.Type,
-				Status:          domain.Status(*r.Status),
-				Outcome:         domain.Outcome(*r.Outcome),
-				SummaryCounts:   rawJSON(r.SummaryCountsText),
-				CreatedAt:       *r.CreatedAt,
-				StartedAt:       r.StartedAt,
-				LastHeartbeatAt: r.LastHeartbeatAt,
-				CompletedAt:     r.CompletedAt,
-			},
-			Reconciliation: rawJSON(r.ReconciliationText),
-		})
+		page.Runs = append(page.Runs, RunView{Run: domain.Run{WorkspaceID: ws}})
+		v := &page.Runs[len(page.Runs)-1]
+		if err := rows.Scan(&everyEnvironment, &m.Role, &v.ID, &v.EnvironmentID, &v.Type, (*string)(&v.Status), (*string)(&v.Outcome),
+			(*[]byte)(&v.SummaryCounts), &v.CreatedAt, &v.StartedAt, &v.LastHeartbeatAt, &v.CompletedAt,
+			(*[]byte)(&v.Reconciliation), &v.EnvironmentName); err != nil {
+			return Member{}, false, fmt.Errorf("list runs: %w", err)
+		}
 	}
-	return Member{Role: read[0].Role}, read[0].AllEnvironments, nil
+	if err := rows.Err(); err != nil {
+		return Member{}, false, fmt.Errorf("list runs: %w", err)
+	}
+	if !found {
+		return Member{}, false, domain.ErrNotFound
+	}
+	return m, everyEnvironment, nil
 }
 
 // RunListQuery returns the SQL and arguments of one of RunListForMember's
 // queries, so that the load benchmark can EXPLAIN exactly the hub's query.
-// Its rows are hubRow's.
+// Its rows are the member's all_environments and role, then a run's
+// columns, as readRunPage scans them.
 //
 // The hub's SQL is the one query of repo built in Go rather than written in
 // queries/*.sql for sqlc: its filters are optional, and a query holding every
