@@ -63,4 +63,4 @@ bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floo
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench BenchmarkSweep -benchtime=1x -timeout 30m ./internal/sweep/
 
 bench: ## the Go micro-benchmarks (decide, proof loading)
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/proof/
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/repo/

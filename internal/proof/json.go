@@ -237,7 +237,9 @@ func readReason(v jsonValue) Reason {
 	return Reason{Set: code != "" || message != "", Code: code}
 }
 
-func readFailures(raw []byte) Failures {
+// ParseFailures reads a run's failures list; it never fails (see the
+// package's leniency rule).
+func ParseFailures(raw json.RawMessage) Failures {
 	var f Failures
 	for item := range parseValue(raw).elements() {
 		f.Count++

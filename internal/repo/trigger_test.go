@@ -1,4 +1,4 @@
-package proof_test
+package repo_test
 
 import (
 	"context"
