@@ -189,3 +189,33 @@ func TestRunFinalizeBatchAppliesTheGuardPerRow(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, empty)
 }
+
+// RunFinalizeOne goes through the batch's statement and, when it writes,
+// returns the written row as a read would give it, in that one statement.
+// RunFinalizeBatch returns the ids only.
+func TestRunFinalizeOneReturnsTheWrittenRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, url := dbtest.NewWithURL(t)
+	pool, counter := prooftest.CountingPool(t, url)
+	w := prooftest.NewWorld(t, pool)
+	run := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "backup.schedule.execute",
+		Context: `{"backup_set_id": 55}`, Failures: `[{"code": "graph_forbidden"}]`})
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+	counter.Reset()
+	res, err := repo.RunFinalizeOne(ctx, pool, finalizeParams(run, domain.OutcomePartiallySucceeded, now))
+	require.NoError(t, err)
+	require.Equal(t, int64(1), counter.Queries(), "written and returned by one statement")
+	require.Equal(t, repo.FinalizeWritten, res.Status)
+	require.Equal(t, run.ID, res.RunID)
+	require.Equal(t, prooftest.Get(t, pool, w.WS, run.ID), res.Run)
+	require.Equal(t, "prod", *res.Run.EnvironmentName)
+	require.Equal(t, domain.OutcomePartiallySucceeded, res.Run.Outcome)
+	prooftest.RequireReconciliationKeys(t, res.Run.Context)
+
+	other := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "policy.sync"})
+	batch, err := repo.RunFinalizeBatch(ctx, pool, []repo.FinalizeParams{finalizeParams(other, domain.OutcomeFailed, now)})
+	require.NoError(t, err)
+	require.Equal(t, []repo.FinalizeResult{{RunID: other.ID, Status: repo.FinalizeWritten}}, batch)
+}
