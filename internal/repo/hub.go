@@ -106,11 +106,12 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 // Its rows are the member's all_environments and role, then a run's
 // columns, as readRunPage scans them.
 //
-// The hub's SQL is the one query of repo built in Go rather than written in
-// queries/*.sql for sqlc: its filters are optional, and a query holding every
-// filter as "($n IS NULL OR ...)" gets a generic plan that serves none of
-// them from its index; status, outcome and LIMIT are literals because as
-// parameters PostgreSQL would plan the query anew on every call.
+// The hub's SQL is the one query of repo built in Go instead of written in
+// queries/*.sql for sqlc. Its filters are optional: a static query would
+// spell each as "($n IS NULL OR ...)", which a cached plan cannot serve from
+// the filter's index (migration 00005), so each page would read the
+// workspace newest first. Status, outcome and LIMIT are literals because, as
+// parameters, they made PostgreSQL plan the query anew on every call.
 //
 // A page is read in one of two ways. For a member who sees every
 // environment (granted false), the query walks the workspace newest first; for
@@ -234,7 +235,7 @@ var (
 		WHERE m.workspace_id = $1 AND m.subject = $2`
 )
 
-// hubRunColumns are the run columns of hubRow, read from operation_runs r;
+// hubRunColumns are the run columns readRunPage scans, from operation_runs r;
 // the summary counts and the reconciliation from their text copies
 // (migration 00003), which cost PostgreSQL no jsonb serialization per read.
 const hubRunColumns = `r.id, r.managed_environment_id, r.type, r.status, r.outcome,
