@@ -15,7 +15,8 @@
 -- still be applied. TestProofWritesLoseTheGuard holds this for each table.
 --
 -- It returns the rows it wrote. with_runs false leaves out their documents
--- and environment name: the sweep writes thousands and only needs the ids.
+-- (context, summary_counts, failures): the sweep writes thousands of runs and
+-- needs none of them back.
 WITH v AS (
     SELECT unnest(@ids::bigint[]) AS id,
         unnest(@seen::timestamptz[]) AS seen,
@@ -41,5 +42,4 @@ SELECT u.id, u.workspace_id, u.managed_environment_id, e.name AS environment_nam
     (CASE WHEN @with_runs THEN u.failures END)::jsonb AS failures,
     u.created_at, u.started_at, u.last_heartbeat_at, u.completed_at, u.updated_at
 FROM u
--- A pseudo-constant condition: PostgreSQL skips the join when it is false.
-LEFT JOIN managed_environments e ON @with_runs AND e.id = u.managed_environment_id;
+LEFT JOIN managed_environments e ON e.id = u.managed_environment_id;

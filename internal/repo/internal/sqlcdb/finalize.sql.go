@@ -36,7 +36,7 @@ SELECT u.id, u.workspace_id, u.managed_environment_id, e.name AS environment_nam
     (CASE WHEN $1 THEN u.failures END)::jsonb AS failures,
     u.created_at, u.started_at, u.last_heartbeat_at, u.completed_at, u.updated_at
 FROM u
-LEFT JOIN managed_environments e ON $1 AND e.id = u.managed_environment_id
+LEFT JOIN managed_environments e ON e.id = u.managed_environment_id
 `
 
 type RunFinalizeParams struct {
@@ -84,8 +84,8 @@ type RunFinalizeRow struct {
 // still be applied. TestProofWritesLoseTheGuard holds this for each table.
 //
 // It returns the rows it wrote. with_runs false leaves out their documents
-// and environment name: the sweep writes thousands and only needs the ids.
-// A pseudo-constant condition: PostgreSQL skips the join when it is false.
+// (context, summary_counts, failures): the sweep writes thousands of runs and
+// needs none of them back.
 func (q *Queries) RunFinalize(ctx context.Context, arg RunFinalizeParams) ([]RunFinalizeRow, error) {
 	rows, err := q.db.Query(ctx, runFinalize,
 		arg.WithRuns,
