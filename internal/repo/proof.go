@@ -78,7 +78,7 @@ func ProofLoad(ctx context.Context, db DBTX, reqs []proof.Request) ([]proof.Proo
 		inventoryRows.Query(func(_ int, rows []sqlcdb.ProofInventoryRow, err error) {
 			firstErr = cmp.Or(firstErr, err)
 			for _, r := range rows {
-				for _, i := range inventory[*r.RunID] {
+				for _, i := range inventory[r.RunID] {
 					p := out[i].Inventory
 					if proof.ScopeOf(reqs[i].Run).Contains(r.WorkspaceID, r.ManagedEnvironmentID) {
 						p.ObservedInScope += r.Items

@@ -5,7 +5,7 @@
 -- name: ProofInventory :batchmany
 -- The inventory items last seen by the runs, counted per run and scope: a
 -- handful of rows per run, read from the index on last_seen_operation_run_id.
-SELECT last_seen_operation_run_id AS run_id, workspace_id, managed_environment_id, count(*) AS items
+SELECT coalesce(last_seen_operation_run_id, 0)::bigint AS run_id, workspace_id, managed_environment_id, count(*) AS items
 FROM inventory_items
 WHERE last_seen_operation_run_id = ANY(@run_ids::bigint[])
 GROUP BY 1, 2, 3;

@@ -119,7 +119,7 @@ func (b *ProofBackupSetsBatchResults) Close() error {
 
 const proofInventory = `-- name: ProofInventory :batchmany
 
-SELECT last_seen_operation_run_id AS run_id, workspace_id, managed_environment_id, count(*) AS items
+SELECT coalesce(last_seen_operation_run_id, 0)::bigint AS run_id, workspace_id, managed_environment_id, count(*) AS items
 FROM inventory_items
 WHERE last_seen_operation_run_id = ANY($1::bigint[])
 GROUP BY 1, 2, 3
@@ -132,7 +132,7 @@ type ProofInventoryBatchResults struct {
 }
 
 type ProofInventoryRow struct {
-	RunID                *int64
+	RunID                int64
 	WorkspaceID          int64
 	ManagedEnvironmentID int64
 	Items                int64
