@@ -6,6 +6,7 @@ SWAG_VERSION := v1.16.6
 GOLANGCI_LINT_VERSION := 2.15.0
 OAPI_CODEGEN := github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen@v2.8.2
 OPENAPI_TOOLS := tools/openapi/node_modules
+SQLC_VERSION := v1.31.1
 # The race detector needs cgo and a C compiler; without them the suite still runs.
 RACE := $(shell [ "$$(go env CGO_ENABLED 2>/dev/null)" = 1 ] && command -v "$$(go env CC 2>/dev/null || echo gcc)" >/dev/null && echo -race)
 
@@ -17,7 +18,7 @@ help: ## list targets
 run: ## database, migrations, demo data, dev token, then the server on :8080
 	@scripts/demo.sh
 
-test: lint check-openapi ## the whole suite against a real PostgreSQL
+test: lint check-generated check-openapi ## the whole suite against a real PostgreSQL
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go test $(RACE) -count=1 -timeout 30m ./... && (cd bench/river && go test -count=1 ./...)
 
 lint: fmt-check vet golangci-lint ## gofmt, go vet and golangci-lint (.golangci.yml)
@@ -50,6 +51,26 @@ db: ## print a DATABASE_URL, starting the private cluster when needed
 db-stop: ## stop the private cluster
 	@scripts/pg.sh stop
 
+.PHONY: generate check-generated sqlc
+
+generate: sqlc ## regenerate internal/repo/internal/sqlcdb from internal/repo/queries/*.sql (sqlc $(SQLC_VERSION))
+	rm -rf internal/repo/internal/sqlcdb
+	bin/sqlc generate
+
+# Generates into a scratch copy of the inputs and compares, so that a stale,
+# missing or leftover file fails and the checkout is left alone.
+check-generated: sqlc ## fail when the generated SQL code is not what make generate writes
+	@tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r --parents sqlc.yaml migrations internal/repo/queries "$$tmp" && \
+	(cd "$$tmp" && "$(CURDIR)/bin/sqlc" generate) && \
+	diff -r "$$tmp/internal/repo/internal/sqlcdb" internal/repo/internal/sqlcdb \
+		|| { echo "internal/repo/internal/sqlcdb is stale: run make generate"; exit 1; }
+
+# sqlc $(SQLC_VERSION) into ./bin, built once (it needs cgo and a C compiler).
+sqlc:
+	@[[ "$$(bin/sqlc version 2>/dev/null)" == "$(SQLC_VERSION)" ]] || \
+		GOBIN="$(CURDIR)/bin" go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
+
 openapi: ## regenerate api/openapi.yaml from the handlers' swag annotations (swag $(SWAG_VERSION), converted to OpenAPI 3) and the Go client internal/apiclient
 	@grep -q 'github.com/swaggo/swag $(SWAG_VERSION)' go.mod || { echo "go.mod must pin github.com/swaggo/swag $(SWAG_VERSION)"; exit 1; }
 	go run ./cmd/openapi-gen
@@ -71,4 +92,4 @@ bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floo
 	@export DATABASE_URL="$$(scripts/pg.sh)" && (cd bench/river && go build -o ../../bin/benchsweep .) && bin/benchsweep -rounds 3 -repo .
 
 bench: ## the Go micro-benchmarks (decide, proof loading)
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/proof/
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/repo/

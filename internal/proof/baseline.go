@@ -1,10 +1,6 @@
 package proof
 
-import (
-	"encoding/json"
-
-	"github.com/jackc/pgx/v5"
-)
+import "encoding/json"
 
 // BaselineClaims is the baseline_capture section of a run's context.
 type BaselineClaims struct {
@@ -69,54 +65,4 @@ func ParseBaselineClaims(context json.RawMessage) BaselineClaims {
 		}
 	}
 	return c
-}
-
-// baselineLoader reads the snapshots named by pointer or tied by run id.
-type baselineLoader struct {
-	artifactIndex
-	out []Proof
-}
-
-func newBaselineLoader(reqs []Request, out []Proof) *baselineLoader {
-	l := &baselineLoader{artifactIndex: newArtifactIndex(reqs), out: out}
-	proofs := make([]BaselineProof, 0, countKind(reqs, KindBaseline))
-	for i, rq := range reqs {
-		if rq.Kind != KindBaseline {
-			continue
-		}
-		p := BaselineProof{Claims: ParseBaselineClaims(rq.Run.Context), Failures: readFailures(rq.Run.Failures)}
-		proofs = append(proofs, p)
-		out[i].Baseline = &proofs[len(proofs)-1]
-		l.add(i, p.Claims.SnapshotID)
-	}
-	return l
-}
-
-const baselineSQL = `SELECT id, workspace_id, managed_environment_id, baseline_profile_id,
-		coalesce(operation_run_id, 0), item_count, gap_count
-	FROM baseline_snapshots
-	WHERE id = ANY($1) OR operation_run_id = ANY($2)
-	ORDER BY id`
-
-func (l *baselineLoader) queue(b *pgx.Batch) {
-	if len(l.runs) == 0 {
-		return
-	}
-	b.Queue(baselineSQL, l.pointers.ids(), l.runs.ids()).Query(func(rows pgx.Rows) error {
-		var s Snapshot
-		_, err := pgx.ForEachRow(rows, []any{&s.ID, &s.WorkspaceID, &s.EnvironmentID, &s.ProfileID,
-			&s.RunID, &s.ItemCount, &s.GapCount}, func() error {
-			l.place(s.ID, s.RunID, s.WorkspaceID, s.EnvironmentID, func(i int, inScope bool) {
-				pointed := s
-				pointed.InScope = inScope
-				l.out[i].Baseline.Pointed = &pointed
-			}, func(i int, inScope bool) {
-				c := s
-				c.InScope = inScope
-				l.out[i].Baseline.Candidates = append(l.out[i].Baseline.Candidates, c)
-			})
-			return nil
-		})
-		return err
-	})
 }

@@ -3,15 +3,14 @@ package proof
 import (
 	"cmp"
 	"encoding/json"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // CoverageStatus is the status of one policy type in an inventory run's
 // coverage; CoverageNone when the type has no (recognizable) entry.
 type CoverageStatus string
 
-// Coverage statuses of CONTRACT §3.
+// The coverage statuses a job may write for a policy type
+// (docs/contract.md, inventory.sync).
 const (
 	CoverageNone      CoverageStatus = ""
 	CoverageSucceeded CoverageStatus = "succeeded"
@@ -111,64 +110,4 @@ func readCoverage(t string, entry jsonValue) TypeCoverage {
 		tc.Code = cmp.Or(reasonCode, errCode)
 	}
 	return tc
-}
-
-// inventoryLoader counts, per run, the inventory items it last saw, grouped
-// by the items' scope.
-type inventoryLoader struct {
-	reqs []Request
-	out  []Proof
-	runs runIndex
-}
-
-func newInventoryLoader(reqs []Request, out []Proof) *inventoryLoader {
-	l := &inventoryLoader{reqs: reqs, out: out, runs: runIndex{}}
-	proofs := make([]InventoryProof, 0, countKind(reqs, KindInventory))
-	for i, rq := range reqs {
-		if rq.Kind != KindInventory {
-			continue
-		}
-		proofs = append(proofs, InventoryProof{Claims: ParseInventoryClaims(rq.Run.Context)})
-		out[i].Inventory = &proofs[len(proofs)-1]
-		l.runs.add(rq.Run.ID, i)
-	}
-	return l
-}
-
-// inventorySQL groups the items last seen by the runs by run and scope: a
-// handful of rows per run, read from the index on last_seen_operation_run_id.
-const inventorySQL = `SELECT last_seen_operation_run_id, workspace_id, managed_environment_id, count(*)
-	FROM inventory_items
-	WHERE last_seen_operation_run_id = ANY($1)
-	GROUP BY 1, 2, 3`
-
-func (l *inventoryLoader) queue(b *pgx.Batch) {
-	if len(l.runs) == 0 {
-		return
-	}
-	b.Queue(inventorySQL, l.runs.ids()).Query(func(rows pgx.Rows) error {
-		var run, ws, env, n int64
-		_, err := pgx.ForEachRow(rows, []any{&run, &ws, &env, &n}, func() error {
-			for _, i := range l.runs[run] {
-				p := l.out[i].Inventory
-				if ScopeOf(l.reqs[i].Run).Contains(ws, env) {
-					p.ObservedInScope += n
-				} else {
-					p.ObservedOutOfScope += n
-				}
-			}
-			return nil
-		})
-		return err
-	})
-}
-
-func countKind(reqs []Request, k Kind) int {
-	n := 0
-	for _, rq := range reqs {
-		if rq.Kind == k {
-			n++
-		}
-	}
-	return n
 }

@@ -33,7 +33,7 @@ func DecideBatch(ctx context.Context, db repo.DBTX, runs []domain.Run) ([]domain
 			reqs[i].Kind = families[i].kind
 		}
 	}
-	proofs, err := proof.Load(ctx, db, reqs)
+	proofs, err := repo.ProofLoad(ctx, db, reqs)
 	if err != nil {
 		return nil, err
 	}

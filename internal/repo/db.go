@@ -1,5 +1,8 @@
-// Package repo is runproof's PostgreSQL data layer: connections, migrations
-// and every SQL statement the service runs. Nothing above it imports pgx.
+// Package repo is runproof's PostgreSQL data layer: connections,
+// transactions, migrations and every SQL statement the service runs. The
+// statements are written in queries/*.sql and generated into typed Go by
+// sqlc (make generate) in internal/sqlcdb, all but the hub's (hub.go says
+// why); repo maps their rows to domain types. Nothing above it imports pgx.
 package repo
 
 import (

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/runproof/runproof/internal/domain"
+	"github.com/runproof/runproof/internal/repo/internal/sqlcdb"
 )
 
 // FinalizeParams is one guarded finalization: complete run RunID with
@@ -43,54 +43,57 @@ const (
 	FinalizeGone
 )
 
-// FinalizeResult is the fate of one FinalizeParams. Run is the current row
-// when nothing was written (zero when the run is gone, or when it was
-// written: the sweeper writes thousands and needs none of them back, so a
-// caller that wants the written row reads it).
+// FinalizeResult is the fate of one FinalizeParams. Run is the run's current
+// row when nothing was written, the written row when RunFinalizeOne wrote it,
+// and zero when the run is gone or RunFinalizeBatch wrote it (the sweeper
+// writes thousands and needs none of them back).
 type FinalizeResult struct {
 	RunID  int64
 	Status FinalizeStatus
 	Run    domain.Run
 }
 
-// finalizeSQL is the only statement that writes a run's lifecycle state. Each
-// row is written only while it is open and unchanged since it was judged.
-const finalizeSQL = `WITH v AS (
-		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[])
-			AS v(id, seen, outcome, completed_at, summary, rec)
-	), u AS (
-		UPDATE operation_runs r SET
-			status = 'completed',
-			outcome = v.outcome,
-			completed_at = v.completed_at,
-			summary_counts = r.summary_counts || v.summary,
-			context = jsonb_set(r.context, '{reconciliation}', v.rec)
-		FROM v
-		WHERE r.id = v.id AND r.status <> 'completed' AND r.updated_at = v.seen
-		RETURNING r.id
-	)
-	SELECT id FROM u`
-
 // RunFinalizeBatch is the single write path of run lifecycle state: one
-// UPDATE completes every run whose guard (still open, updated_at unchanged)
-// holds, writing status, outcome, completed_at, summary_counts and
-// context.reconciliation together. It returns one result per param, in
-// order; runs that were not written are read once more to tell
-// FinalizeAlreadyCompleted, FinalizeChanged and FinalizeGone apart. It
-// returns an error for a run id given twice, an encoding failure or a
-// database error; on a database error nothing is known to be written unless
-// the caller's transaction commits.
+// UPDATE (queries/finalize.sql, which says why its guard is sound) completes
+// every run whose guard (still open, updated_at unchanged) holds, writing
+// status, outcome, completed_at, summary_counts and context.reconciliation
+// together. It returns one result per param, in order; runs that were not
+// written are read once more to tell FinalizeAlreadyCompleted,
+// FinalizeChanged and FinalizeGone apart. It returns an error for a run id
+// given twice, an encoding failure or a database error; on a database error
+// nothing is known to be written unless the caller's transaction commits.
 func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]FinalizeResult, error) {
+	return finalize(ctx, db, ps, false)
+}
+
+// RunFinalizeOne is RunFinalizeBatch for one run, through the same
+// statement; when it writes, the result carries the written row, with its
+// environment's name, so that the caller needs no second read. Losing the
+// guard is a result, not an error.
+func RunFinalizeOne(ctx context.Context, db DBTX, p FinalizeParams) (FinalizeResult, error) {
+	res, err := finalize(ctx, db, []FinalizeParams{p}, true)
+	if err != nil {
+		return FinalizeResult{}, err
+	}
+	return res[0], nil
+}
+
+// finalize runs the finalize statement over ps; withRuns returns the written
+// rows in the results.
+func finalize(ctx context.Context, db DBTX, ps []FinalizeParams, withRuns bool) ([]FinalizeResult, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
 	n := len(ps)
-	ids := make([]int64, n)
-	seen := make([]time.Time, n)
-	outcomes := make([]domain.Outcome, n)
-	completed := make([]time.Time, n)
-	summaries := make([]string, n)
-	recs := make([]string, n)
+	arg := sqlcdb.RunFinalizeParams{
+		WithRuns:        withRuns,
+		Ids:             make([]int64, n),
+		Seen:            make([]time.Time, n),
+		Outcomes:        make([]string, n),
+		CompletedAt:     make([]time.Time, n),
+		Summaries:       make([][]byte, n),
+		Reconciliations: make([][]byte, n),
+	}
 	index := make(map[int64]int, n)
 	for i, p := range ps {
 		if _, dup := index[p.RunID]; dup {
@@ -105,21 +108,21 @@ func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]Fina
 		if err != nil {
 			return nil, fmt.Errorf("finalize run %d: encode reconciliation: %w", p.RunID, err)
 		}
-		ids[i], seen[i], outcomes[i], completed[i] = p.RunID, p.SeenUpdatedAt, p.Outcome, p.CompletedAt
-		summaries[i], recs[i] = string(summary), string(rec)
+		arg.Ids[i], arg.Seen[i], arg.Outcomes[i], arg.CompletedAt[i] = p.RunID, p.SeenUpdatedAt, string(p.Outcome), p.CompletedAt
+		arg.Summaries[i], arg.Reconciliations[i] = summary, rec
 	}
 
+	written, err := sqlcdb.New(db).RunFinalize(ctx, arg)
+	if err != nil {
+		return nil, fmt.Errorf("finalize runs: %w", err)
+	}
 	out := make([]FinalizeResult, n)
-	rows, err := db.Query(ctx, finalizeSQL, ids, seen, outcomes, completed, summaries, recs)
-	if err != nil {
-		return nil, fmt.Errorf("finalize runs: %w", err)
-	}
-	written, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("finalize runs: %w", err)
-	}
-	for _, id := range written {
-		out[index[id]] = FinalizeResult{RunID: id, Status: FinalizeWritten}
+	for _, w := range written {
+		res := FinalizeResult{RunID: w.ID, Status: FinalizeWritten}
+		if withRuns {
+			res.Run = writtenRun(w)
+		}
+		out[index[w.ID]] = res
 	}
 	if len(written) == n {
 		return out, nil
@@ -128,6 +131,28 @@ func RunFinalizeBatch(ctx context.Context, db DBTX, ps []FinalizeParams) ([]Fina
 		return nil, err
 	}
 	return out, nil
+}
+
+// writtenRun maps a row returned by the finalize statement with its run.
+func writtenRun(w sqlcdb.RunFinalizeRow) domain.Run {
+	return domain.Run{
+		ID:              w.ID,
+		WorkspaceID:     w.WorkspaceID,
+		EnvironmentID:   w.ManagedEnvironmentID,
+		EnvironmentName: w.EnvironmentName,
+		Type:            w.Type,
+		Status:          domain.Status(w.Status),
+		Outcome:         domain.Outcome(w.Outcome),
+		Initiator:       w.Initiator,
+		Context:         w.Context,
+		SummaryCounts:   w.SummaryCounts,
+		Failures:        w.Failures,
+		CreatedAt:       w.CreatedAt,
+		StartedAt:       w.StartedAt,
+		LastHeartbeatAt: w.LastHeartbeatAt,
+		CompletedAt:     w.CompletedAt,
+		UpdatedAt:       w.UpdatedAt,
+	}
 }
 
 // classifyUnwritten reads the runs a finalization did not write (index maps
@@ -141,20 +166,17 @@ func classifyUnwritten(ctx context.Context, db DBTX, index map[int64]int, out []
 			out[i] = FinalizeResult{RunID: id, Status: FinalizeGone}
 		}
 	}
-	rows, err := db.Query(ctx, `SELECT `+runColumns+` FROM `+runFrom+` WHERE r.id = ANY($1)`, missing)
+	rows, err := sqlcdb.New(db).RunsByID(ctx, missing)
 	if err != nil {
 		return fmt.Errorf("finalize runs: read back: %w", err)
 	}
-	read, err := pgx.CollectRows(rows, collectRun)
-	if err != nil {
-		return fmt.Errorf("finalize runs: read back: %w", err)
-	}
-	for _, r := range read {
+	for _, r := range rows {
+		run := runOf(r.OperationRun, r.EnvironmentName)
 		status := FinalizeChanged
-		if r.Status == domain.StatusCompleted {
+		if run.Status == domain.StatusCompleted {
 			status = FinalizeAlreadyCompleted
 		}
-		out[index[r.ID]] = FinalizeResult{RunID: r.ID, Status: status, Run: r}
+		out[index[run.ID]] = FinalizeResult{RunID: run.ID, Status: status, Run: run}
 	}
 	return nil
 }

@@ -32,12 +32,11 @@ type RunListParams struct {
 	Limit         int
 }
 
-// RunPage is a page of runs and the memory their values live in. Reading
-// into a RunPage reuses both, so that a caller can recycle one page across
-// requests once the previous page's runs are no longer used.
+// RunPage is a page of runs. Reading into a RunPage reuses its slice, so
+// that a caller can recycle one page across requests once the previous
+// page's runs are no longer used.
 type RunPage struct {
-	Runs  []RunView
-	store pageStore
+	Runs []RunView
 }
 
 // RunListForMember reads into page the subject's membership of the workspace
@@ -48,7 +47,6 @@ type RunPage struct {
 // why). It returns domain.ErrNotFound when the subject is not a member (or the
 // workspace does not exist).
 func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPage) (Member, error) {
-	page.store.reset()
 	clear(page.Runs)
 	page.Runs = page.Runs[:0]
 	filters, args := hubFilters(p)
@@ -60,7 +58,8 @@ func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPa
 	return m, err
 }
 
-// readRunPage runs a query of RunListQuery and appends its runs to page.
+// readRunPage runs a query of RunListQuery and appends its runs to page. It
+// returns the member and whether they see every environment.
 func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64, page *RunPage) (Member, bool, error) {
 	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
@@ -68,27 +67,29 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 	}
 	defer rows.Close()
 	var (
-		m     Member
-		found bool
-		row   runViewRow
-		dest  = row.hubDest()
+		m                Member
+		everyEnvironment bool
+		found            bool
 	)
 	for rows.Next() {
-		empty := rows.RawValues()[2] == nil // r.id: NULL in the one row of a member with an empty page
-		if empty {
-			clear(dest[2:]) // nil skips a column
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return Member{}, false, scanError(err)
-		}
-		if !found {
-			found, m.Role = true, string(row.role)
-		}
-		if !empty {
-			page.Runs = append(page.Runs, RunView{})
-			if err := row.view(&page.Runs[len(page.Runs)-1], ws, &page.store); err != nil {
-				return Member{}, false, scanError(err)
+		found = true
+		// A row is the member's all_environments and role, then a run: all
+		// NULL in the one row of a member with an empty page, whose run
+		// columns nil destinations skip.
+		if raw := rows.RawValues(); raw[2] == nil {
+			dest := make([]any, len(raw))
+			dest[0], dest[1] = &everyEnvironment, &m.Role
+			if err := rows.Scan(dest...); err != nil {
+				return Member{}, false, fmt.Errorf("list runs: %w", err)
 			}
+			continue
+		}
+		page.Runs = append(page.Runs, RunView{Run: domain.Run{WorkspaceID: ws}})
+		v := &page.Runs[len(page.Runs)-1]
+		if err := rows.Scan(&everyEnvironment, &m.Role, &v.ID, &v.EnvironmentID, &v.Type, (*string)(&v.Status), (*string)(&v.Outcome),
+			(*[]byte)(&v.SummaryCounts), &v.CreatedAt, &v.StartedAt, &v.LastHeartbeatAt, &v.CompletedAt,
+			(*[]byte)(&v.Reconciliation), &v.EnvironmentName); err != nil {
+			return Member{}, false, fmt.Errorf("list runs: %w", err)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -97,14 +98,20 @@ func readRunPage(ctx context.Context, db DBTX, sql string, args []any, ws int64,
 	if !found {
 		return Member{}, false, domain.ErrNotFound
 	}
-	return m, row.everyEnvironment, nil
+	return m, everyEnvironment, nil
 }
 
 // RunListQuery returns the SQL and arguments of one of RunListForMember's
 // queries, so that the load benchmark can EXPLAIN exactly the hub's query.
-// Its rows are the member's all_environments and role, then the columns of
-// runViewColumns (all NULL in the one row of a member with an empty page),
-// as runViewRow scans them.
+// Its rows are the member's all_environments and role, then a run's
+// columns, as readRunPage scans them.
+//
+// The hub's SQL is the one query of repo built in Go instead of written in
+// queries/*.sql for sqlc. Its filters are optional: a static query would
+// spell each as "($n IS NULL OR ...)", which a cached plan cannot serve from
+// the filter's index (migration 00005), so each page would read the
+// workspace newest first. Status, outcome and LIMIT are literals because, as
+// parameters, they made PostgreSQL plan the query anew on every call.
 //
 // A page is read in one of two ways. For a member who sees every
 // environment (granted false), the query walks the workspace newest first; for
@@ -208,14 +215,15 @@ var (
 	hubQueryEveryEnvironment = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
-			SELECT ` + runViewColumns(false) + ` FROM ` + runFrom + `
+			SELECT ` + hubRunColumns + `, e.name
+			FROM operation_runs r LEFT JOIN managed_environments e ON e.id = r.managed_environment_id
 			WHERE m.all_environments AND r.workspace_id = $1`
 	hubQueryGrantedEnvironments = `SELECT m.all_environments, m.role, page.*
 		FROM workspace_members m
 		LEFT JOIN LATERAL (
-			SELECT ` + runViewColumns(false) + ` FROM (
+			SELECT ` + hubRunColumns + `, e.name FROM (
 				SELECT granted.* FROM member_environment_grants g CROSS JOIN LATERAL (
-					SELECT ` + runViewRunColumns + ` FROM operation_runs r
+					SELECT ` + hubRunColumns + ` FROM operation_runs r
 					WHERE r.managed_environment_id = g.managed_environment_id`
 	hubQueryGrantedMerged = `) granted
 				WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
@@ -226,6 +234,13 @@ var (
 		) page ON true
 		WHERE m.workspace_id = $1 AND m.subject = $2`
 )
+
+// hubRunColumns are the run columns readRunPage scans, from operation_runs r;
+// the summary counts and the reconciliation from their text copies
+// (migration 00003), which cost PostgreSQL no jsonb serialization per read.
+const hubRunColumns = `r.id, r.managed_environment_id, r.type, r.status, r.outcome,
+		r.summary_counts_text, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at,
+		r.reconciliation_text`
 
 // The values the status and outcome columns may hold (CHECK constraints of
 // operation_runs) as SQL literals; any other filter value matches nothing.

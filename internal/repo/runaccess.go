@@ -2,9 +2,9 @@ package repo
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/runproof/runproof/internal/domain"
+	"github.com/runproof/runproof/internal/repo/internal/sqlcdb"
 )
 
 // RunGetForMemberParams names a run as one workspace member asks for it.
@@ -23,48 +23,42 @@ type RunGetForMemberParams struct {
 // to a member without all_environments (a run with no environment is visible
 // only to those), so that callers cannot tell these cases apart.
 func RunGetForMember(ctx context.Context, db DBTX, p RunGetForMemberParams) (Member, RunView, error) {
-	rows, err := db.Query(ctx, `SELECT m.role, `+runViewColumns(p.Diagnostics)+`
-		FROM `+runFrom+`
-		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
-		WHERE r.workspace_id = $1 AND r.id = $3 AND `+memberSeesRun,
-		p.WorkspaceID, p.Subject, p.RunID)
+	row, err := sqlcdb.New(db).RunViewForMember(ctx, sqlcdb.RunViewForMemberParams{
+		WorkspaceID: p.WorkspaceID, Subject: p.Subject, ID: p.RunID, Diagnostics: p.Diagnostics,
+	})
 	if err != nil {
-		return Member{}, RunView{}, fmt.Errorf("get run: %w", err)
+		return Member{}, RunView{}, readError("get run", err)
 	}
-	// Rows, not QueryRow: the scanned text stays in the driver's buffer
-	// until view copies it, and QueryRow releases the buffer in Scan.
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return Member{}, RunView{}, fmt.Errorf("get run: %w", err)
-		}
-		return Member{}, RunView{}, domain.ErrNotFound
-	}
-	var (
-		row  runViewRow
-		run  RunView
-		page pageStore
-	)
-	if err := rows.Scan(row.dest(p.Diagnostics)...); err != nil {
-		return Member{}, RunView{}, scanError(err)
-	}
-	if err := row.view(&run, p.WorkspaceID, &page); err != nil {
-		return Member{}, RunView{}, scanError(err)
-	}
-	return Member{Role: string(row.role)}, run, nil
+	return Member{Role: row.Role}, RunView{
+		Run: domain.Run{
+			ID:              row.ID,
+			WorkspaceID:     p.WorkspaceID,
+			EnvironmentID:   row.ManagedEnvironmentID,
+			EnvironmentName: row.EnvironmentName,
+			Type:            row.Type,
+			Status:          domain.Status(row.Status),
+			Outcome:         domain.Outcome(row.Outcome),
+			Context:         row.Context,
+			SummaryCounts:   rawJSON(row.SummaryCountsText),
+			Failures:        row.Failures,
+			CreatedAt:       row.CreatedAt,
+			StartedAt:       row.StartedAt,
+			LastHeartbeatAt: row.LastHeartbeatAt,
+			CompletedAt:     row.CompletedAt,
+		},
+		Reconciliation: rawJSON(row.ReconciliationText),
+	}, nil
 }
 
 // RunGetWholeForMember is RunGetForMember for a caller that needs the whole
 // run, as the reconciler does: the same visibility and the same domain.ErrNotFound
 // for every hidden case, every column, one round trip.
 func RunGetWholeForMember(ctx context.Context, db DBTX, ws int64, subject string, id int64) (Member, domain.Run, error) {
-	var m Member
-	run, err := scanRun(db.QueryRow(ctx, `SELECT `+runColumns+`, m.role
-		FROM `+runFrom+`
-		JOIN workspace_members m ON m.workspace_id = r.workspace_id AND m.subject = $2
-		WHERE r.workspace_id = $1 AND r.id = $3 AND `+memberSeesRun, ws, subject, id), &m.Role)
+	row, err := sqlcdb.New(db).RunGetWholeForMember(ctx, sqlcdb.RunGetWholeForMemberParams{
+		WorkspaceID: ws, Subject: subject, ID: id,
+	})
 	if err != nil {
-		return Member{}, domain.Run{}, err
+		return Member{}, domain.Run{}, readError("get run", err)
 	}
-	return m, run, nil
+	return Member{Role: row.Role}, runOf(row.OperationRun, row.EnvironmentName), nil
 }

@@ -30,7 +30,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, applied)
 	tables := countTables(t, pool)
-	require.Equal(t, 11, tables, "every table of CONTRACT §7")
+	require.Equal(t, 11, tables, "every table of docs/contract.md, section 7")
 
 	for range applied {
 		_, err := m.Down(ctx)

@@ -203,8 +203,9 @@ func jsonText(t testing.TB, v any, def string) string {
 	}
 }
 
-// reconciliationKeys are the keys CONTRACT §4 fixes for context.reconciliation
-// (plus links, which runproof adds); note appears only when one was given.
+// reconciliationKeys are the keys of the decision record in
+// context.reconciliation (docs/contract.md, section 6); note appears only
+// when one was given.
 var reconciliationKeys = []string{"actor", "adapter", "decision", "explanation", "links", "outcome",
 	"previous_status", "proof", "reason_code", "reconciled_at", "source"}
 

@@ -1,4 +1,4 @@
-package proof_test
+package repo_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
+	"github.com/runproof/runproof/internal/repo"
 )
 
 // TestProofWritesTouchOpenRuns covers migration 00002: every write of proof
@@ -125,4 +126,86 @@ func TestProofWritesTouchOpenRuns(t *testing.T) {
 		prooftest.Items(t, tx, w.WS, w.Env, run.ID, "a", 200)
 		require.Equal(t, int64(1), prooftest.RunUpdates(t, tx)-before, "200 items in one statement touch their run once")
 	})
+}
+
+// TestProofWritesLoseTheGuard holds what the finalize statement
+// (queries/finalize.sql) relies on: a proof write tied to a run, insert or
+// update, in each artifact table, moves the run's updated_at, so that a
+// finalization guarded on the updated_at read before the write changes
+// nothing and reports FinalizeChanged. Guarded on the fresh updated_at, the
+// same finalization writes.
+func TestProofWritesLoseTheGuard(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	w := prooftest.NewWorld(t, pool)
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		_, err := pool.Exec(ctx, sql, args...)
+		require.NoError(t, err, sql)
+	}
+	newSet := func(run domain.Run) int64 {
+		return prooftest.InsertSet(t, pool, prooftest.Set{WS: w.WS, Env: w.Env, Run: run.ID, Expected: 2})
+	}
+	cases := []struct {
+		table, op string
+		typ       string
+		// setup writes what must exist before the run is judged; write is the
+		// proof write that comes after.
+		setup func(run domain.Run)
+		write func(run domain.Run)
+	}{
+		{"inventory_items", "insert", "inventory.sync", nil, func(run domain.Run) {
+			prooftest.Items(t, pool, w.WS, w.Env, run.ID, "a", 2)
+		}},
+		{"inventory_items", "update", "inventory.sync", func(run domain.Run) {
+			prooftest.Items(t, pool, w.WS, w.Env, run.ID, "a", 2)
+		}, func(run domain.Run) {
+			exec(`UPDATE inventory_items SET display_name = 'renamed' WHERE last_seen_operation_run_id = $1`, run.ID)
+		}},
+		{"baseline_snapshots", "insert", "baseline.capture", nil, func(run domain.Run) {
+			prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile, Run: run.ID})
+		}},
+		{"baseline_snapshots", "update", "baseline.capture", func(run domain.Run) {
+			prooftest.InsertSnapshot(t, pool, prooftest.Snapshot{WS: w.WS, Env: w.Env, Profile: w.Profile, Run: run.ID})
+		}, func(run domain.Run) {
+			exec(`UPDATE baseline_snapshots SET gap_count = gap_count + 1 WHERE operation_run_id = $1`, run.ID)
+		}},
+		{"backup_sets", "insert", "backup.schedule.execute", nil, func(run domain.Run) { newSet(run) }},
+		{"backup_sets", "update", "backup.schedule.execute", func(run domain.Run) { newSet(run) }, func(run domain.Run) {
+			exec(`UPDATE backup_sets SET status = 'failed' WHERE operation_run_id = $1`, run.ID)
+		}},
+		{"backup_items", "insert", "backup.schedule.execute", func(run domain.Run) { newSet(run) }, func(run domain.Run) {
+			exec(`INSERT INTO backup_items (backup_set_id, policy_type, external_id, status)
+				SELECT id, 'deviceConfiguration', 'x', 'captured' FROM backup_sets WHERE operation_run_id = $1`, run.ID)
+		}},
+		{"backup_items", "update", "backup.schedule.execute", func(run domain.Run) {
+			prooftest.BackupItems(t, pool, newSet(run), "captured", "captured", 2)
+		}, func(run domain.Run) {
+			exec(`UPDATE backup_items SET status = 'failed'
+				WHERE backup_set_id IN (SELECT id FROM backup_sets WHERE operation_run_id = $1)`, run.ID)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.table+" "+c.op, func(t *testing.T) {
+			run := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: c.typ})
+			if c.setup != nil {
+				c.setup(run)
+			}
+			judged := prooftest.Get(t, pool, w.WS, run.ID)
+			c.write(run)
+			fresh := prooftest.Get(t, pool, w.WS, run.ID)
+			require.True(t, fresh.UpdatedAt.After(judged.UpdatedAt), "the %s %s moved the run's updated_at", c.table, c.op)
+
+			now := time.Now()
+			res, err := repo.RunFinalizeOne(ctx, pool, finalizeParams(judged, domain.OutcomeFailed, now))
+			require.NoError(t, err)
+			require.Equal(t, repo.FinalizeChanged, res.Status, "a decision made before the proof write is not applied")
+			require.Equal(t, domain.StatusRunning, prooftest.Get(t, pool, w.WS, run.ID).Status)
+
+			res, err = repo.RunFinalizeOne(ctx, pool, finalizeParams(fresh, domain.OutcomeFailed, now))
+			require.NoError(t, err)
+			require.Equal(t, repo.FinalizeWritten, res.Status, "judged after the proof write, it is written")
+		})
+	}
 }

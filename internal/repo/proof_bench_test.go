@@ -1,4 +1,4 @@
-package proof_test
+package repo_test
 
 import (
 	"context"
@@ -83,7 +83,7 @@ func BenchmarkLoadProof(b *testing.B) {
 
 		counter.Reset()
 		start = time.Now()
-		proofs, err := proof.Load(ctx, pool, reqs)
+		proofs, err := repo.ProofLoad(ctx, pool, reqs)
 		if err != nil || len(proofs) != batch {
 			b.Fatalf("load: %d proofs, %v", len(proofs), err)
 		}

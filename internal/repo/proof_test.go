@@ -1,4 +1,4 @@
-package proof_test
+package repo_test
 
 import (
 	"context"
@@ -9,9 +9,10 @@ import (
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/proof"
 	"github.com/runproof/runproof/internal/proof/prooftest"
+	"github.com/runproof/runproof/internal/repo"
 )
 
-func TestLoadReadsEveryKindInOneRoundTrip(t *testing.T) {
+func TestProofLoadReadsEveryKindInOneRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, url := dbtest.NewWithURL(t)
@@ -60,7 +61,7 @@ func TestLoadReadsEveryKindInOneRoundTrip(t *testing.T) {
 		{Run: inv, Kind: proof.KindInventory}, // the same run twice gets its proof twice
 	}
 	counter.Reset()
-	got, err := proof.Load(ctx, pool, reqs)
+	got, err := repo.ProofLoad(ctx, pool, reqs)
 	require.NoError(t, err)
 	require.Equal(t, int64(3), counter.Queries(), "one query per artifact kind")
 	require.Equal(t, int64(1), counter.RoundTrips(), "sent as one batch")
@@ -101,31 +102,31 @@ func TestLoadReadsEveryKindInOneRoundTrip(t *testing.T) {
 	require.Equal(t, proof.Proof{}, got[4])
 
 	counter.Reset()
-	none, err := proof.Load(ctx, pool, []proof.Request{{Run: unsupported}})
+	none, err := repo.ProofLoad(ctx, pool, []proof.Request{{Run: unsupported}})
 	require.NoError(t, err)
 	require.Equal(t, []proof.Proof{{}}, none)
 	require.Zero(t, counter.Queries(), "nothing to read, no query")
 }
 
-func TestLoadScopesARunWithoutEnvironment(t *testing.T) {
+func TestProofLoadScopesARunWithoutEnvironment(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
 	w := prooftest.NewWorld(t, pool)
 	run := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Type: "inventory.sync"})
 	prooftest.Items(t, pool, w.WS, w.Env, run.ID, "a", 2)
-	got, err := proof.Load(context.Background(), pool, []proof.Request{{Run: run, Kind: proof.KindInventory}})
+	got, err := repo.ProofLoad(context.Background(), pool, []proof.Request{{Run: run, Kind: proof.KindInventory}})
 	require.NoError(t, err)
 	require.Equal(t, int64(0), got[0].Inventory.ObservedInScope)
 	require.Equal(t, int64(2), got[0].Inventory.ObservedOutOfScope, "a run without environment owns no environment's items")
 }
 
-func TestLoadReturnsDatabaseErrors(t *testing.T) {
+func TestProofLoadReturnsDatabaseErrors(t *testing.T) {
 	t.Parallel()
 	pool := dbtest.New(t)
 	w := prooftest.NewWorld(t, pool)
 	run := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Type: "inventory.sync"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := proof.Load(ctx, pool, []proof.Request{{Run: run, Kind: proof.KindInventory}})
+	_, err := repo.ProofLoad(ctx, pool, []proof.Request{{Run: run, Kind: proof.KindInventory}})
 	require.ErrorIs(t, err, context.Canceled)
 }
