@@ -12,10 +12,10 @@ import (
 	"github.com/caarlos0/env/v11"
 
 	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/sweep"
 )
 
-// Config is every setting runproof reads from its environment (CONTRACT §8).
+// Config is every setting runproof reads from its environment
+// (docs/operations.md lists them).
 type Config struct {
 	DatabaseURL       string        `env:"DATABASE_URL"`
 	ListenAddr        string        `env:"LISTEN_ADDR" envDefault:":8080"`
@@ -35,6 +35,10 @@ type Config struct {
 	Staleness domain.Staleness `env:"-"`
 }
 
+// MaxSweepBatchSize bounds SWEEP_BATCH_SIZE: one sweep transaction holds the
+// row locks of a whole batch.
+const MaxSweepBatchSize = 10000
+
 // minSecretLen keeps dev-grade secrets out of HS256 signing.
 const minSecretLen = 32
 
@@ -52,8 +56,8 @@ func (c *Config) validate() error {
 	if c.SweepInterval < 0 {
 		return errors.New("SWEEP_INTERVAL: must be 0 (off) or a positive Go duration")
 	}
-	if c.SweepBatchSize < 1 || c.SweepBatchSize > sweep.MaxBatchSize {
-		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", sweep.MaxBatchSize, c.SweepBatchSize)
+	if c.SweepBatchSize < 1 || c.SweepBatchSize > MaxSweepBatchSize {
+		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", MaxSweepBatchSize, c.SweepBatchSize)
 	}
 	if c.StaleQueuedAfter <= 0 {
 		return errors.New("STALE_QUEUED_AFTER: must be a positive Go duration")
