@@ -1,0 +1,242 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/runproof/runproof/internal/domain"
+	"github.com/runproof/runproof/internal/reconcile"
+	"github.com/runproof/runproof/internal/repo"
+)
+
+// SweepOptions narrow one sweep pass.
+type SweepOptions struct {
+	// WorkspaceID limits the pass to one workspace.
+	WorkspaceID *int64
+	// DryRun decides every stale run and reports it, writing nothing.
+	DryRun bool
+}
+
+// SweepResult is what one pass did.
+type SweepResult struct {
+	Batches int
+	// Claimed counts stale runs this pass judged (and locked, unless a dry run).
+	Claimed int
+	// Finalized counts runs this pass completed (0 on a dry run).
+	Finalized int
+	// Skipped counts claimed runs whose guarded write did not apply.
+	Skipped int
+	// Failed counts claimed runs that could not be decided or written on
+	// their own; each is logged with its id and tried again next pass.
+	Failed int
+	// Counts groups the runs finalized (on a dry run: every run judged) by
+	// family, the decision taken (the family's own, or unsupported_family)
+	// and the outcome written.
+	Counts map[DecisionKey]int
+}
+
+// Sweep is one pass of the stale sweep (docs/contract.md, section 5.2): it
+// claims every stale run it can, batch after batch (FOR UPDATE SKIP LOCKED,
+// so replicas and workers never share a run), decides each with the same
+// path as a manual reconcile, sends what its adapter did not finalize down
+// the generic stale path (reconcile.StalePath), and writes through the
+// guarded write. A batch is one transaction: it commits whole or not at
+// all, so an error or a cancelled ctx leaves no half-written run, and the
+// next pass picks up the rest. A run that fails its batch (its row makes a
+// query or the write fail) does not stall the others: the batch's runs are
+// then settled one at a time, and the run that fails alone is counted in
+// the metrics, logged with its id and left for the next pass. Sweep returns
+// the work of the batches that committed and the first error.
+func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error) {
+	res := SweepResult{Counts: map[DecisionKey]int{}}
+	var mu sync.Mutex
+	var g errgroup.Group
+	workers := a.workers
+	if opts.DryRun {
+		workers = 1 // a dry run changes nothing, so a second worker would judge the same runs again
+	}
+	for range workers {
+		g.Go(func() error {
+			// Each worker keeps its own keyset position: rows another worker
+			// holds are skipped, and rows it finished are no longer open.
+			var afterID int64
+			for {
+				b, err := a.sweepBatch(ctx, opts, afterID)
+				if err != nil {
+					return fmt.Errorf("sweep: %w", err)
+				}
+				mu.Lock()
+				b.addTo(&res, opts.DryRun)
+				mu.Unlock()
+				a.report(b, opts.DryRun)
+				if len(b.runs) < a.batchSize {
+					return nil
+				}
+				afterID = b.runs[len(b.runs)-1].ID
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return res, err
+	}
+	if a.metrics != nil && !opts.DryRun {
+		waiting, err := repo.RunCountStale(ctx, a.pool, a.thresholds, a.now())
+		if err != nil { // the pass itself succeeded; only the gauge stays behind
+			a.log.Warn("sweep: stale runs not counted", "error", err)
+		} else {
+			a.metrics.SetStaleWaiting(waiting)
+		}
+	}
+	return res, nil
+}
+
+// batch is what one committed sweep batch did.
+type batch struct {
+	runs []domain.Run
+	// settled are the keys of the runs finalized (dry run: judged).
+	settled []DecisionKey
+	failed  []runFailure
+	took    time.Duration
+}
+
+// runFailure is a run that failed on its own.
+type runFailure struct {
+	id  int64
+	err error
+}
+
+func (b batch) addTo(res *SweepResult, dryRun bool) {
+	if len(b.runs) == 0 {
+		return
+	}
+	res.Batches++
+	res.Claimed += len(b.runs)
+	res.Failed += len(b.failed)
+	if !dryRun {
+		res.Finalized += len(b.settled)
+		res.Skipped += len(b.runs) - len(b.settled) - len(b.failed)
+	}
+	for _, k := range b.settled {
+		res.Counts[k]++
+	}
+}
+
+// report logs and counts a committed batch: its runs finalized, and each
+// run that failed on its own.
+func (a *App) report(b batch, dryRun bool) {
+	if len(b.runs) == 0 {
+		return
+	}
+	if !dryRun {
+		for _, k := range b.settled {
+			a.count(k)
+		}
+	}
+	for _, f := range b.failed {
+		if a.metrics != nil {
+			a.metrics.CountSweepRunFailure()
+		}
+		a.log.Error("sweep: run failed; the next pass tries it again", "run_id", f.id, "err", f.err)
+	}
+	finalized := 0
+	if !dryRun {
+		finalized = len(b.settled)
+	}
+	a.log.Info("sweep batch", "claimed", len(b.runs), "finalized", finalized, "failed", len(b.failed),
+		"dry_run", dryRun, "first_id", b.runs[0].ID, "last_id", b.runs[len(b.runs)-1].ID, "took", b.took)
+}
+
+// sweepBatch claims, decides and finalizes one batch of stale runs after
+// afterID in one transaction. A dry run reads without locks in a read-only
+// transaction: PostgreSQL itself refuses any write it might attempt.
+func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64) (batch, error) {
+	start := time.Now()
+	now := a.now()
+	read := repo.RunClaimStale
+	if opts.DryRun {
+		read = repo.RunReadStale
+	}
+	var b batch
+	err := inTx(ctx, a.pool, opts.DryRun, func(tx repo.DBTX) error {
+		runs, err := read(ctx, tx, repo.RunClaimStaleParams{
+			Thresholds:  a.thresholds,
+			Now:         now,
+			AfterID:     afterID,
+			WorkspaceID: opts.WorkspaceID,
+			Limit:       a.batchSize,
+		})
+		if err != nil || len(runs) == 0 {
+			return err
+		}
+		b.runs = runs
+		if a.afterClaim != nil {
+			a.afterClaim(ctx, tx)
+		}
+		err = savepoint(ctx, tx, func() (err error) {
+			b.settled, err = a.settle(ctx, tx, runs, now, opts.DryRun)
+			return err
+		})
+		if err == nil || ctx.Err() != nil || errors.Is(err, errTxLost) {
+			return err
+		}
+		// One run failed the whole batch: settle each run alone, so that
+		// every other run is finalized in this pass all the same.
+		b.settled = nil
+		for _, run := range runs {
+			err := savepoint(ctx, tx, func() error {
+				settled, err := a.settle(ctx, tx, []domain.Run{run}, now, opts.DryRun)
+				b.settled = append(b.settled, settled...)
+				return err
+			})
+			switch {
+			case err == nil:
+			case ctx.Err() != nil || errors.Is(err, errTxLost):
+				return err
+			default:
+				b.failed = append(b.failed, runFailure{id: run.ID, err: err})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return batch{}, err
+	}
+	b.took = time.Since(start)
+	return b, nil
+}
+
+// settle decides runs claimed as stale and, unless dryRun, writes them:
+// a finalized decision as decided, anything else down the generic stale
+// path. It returns the keys of the runs it wrote (dry run: of every run).
+func (a *App) settle(ctx context.Context, tx repo.DBTX, runs []domain.Run, now time.Time, dryRun bool) ([]DecisionKey, error) {
+	decisions, err := Decide(ctx, tx, runs...)
+	if err != nil {
+		return nil, fmt.Errorf("decide: %w", err)
+	}
+	keys := make([]DecisionKey, len(runs))
+	fs := make([]finalization, len(runs))
+	for i, run := range runs {
+		final := reconcile.StalePath(decisions[i], run)
+		keys[i] = DecisionKey{Family: run.Family(), Decision: decisions[i].Kind, Outcome: *final.Outcome}
+		fs[i] = finalization{run: run, decision: final, source: domain.SourceSweep}
+	}
+	if dryRun {
+		return keys, nil
+	}
+	results, err := write(ctx, tx, now, fs)
+	if err != nil {
+		return nil, fmt.Errorf("finalize: %w", err)
+	}
+	var written []DecisionKey
+	for i, r := range results {
+		if r.Status == repo.FinalizeWritten {
+			written = append(written, keys[i])
+		}
+	}
+	return written, nil
+}
