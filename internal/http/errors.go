@@ -69,9 +69,10 @@ var errForbidden = &apiError{Code: codeForbidden, Detail: "Your role in this wor
 
 var errInternal = &apiError{Code: codeInternal, Detail: "Internal error."}
 
-// classify maps any error to what the client is told. Domain errors become
-// their coded answer; anything unknown becomes errInternal, and the caller
-// logs the original.
+// classify is the one place errors become what the client is told: the
+// handlers' own apiErrors, then the errors the use cases return (domain,
+// authz, and, beside them, the database being unavailable); anything
+// unknown becomes errInternal, and the caller logs the original.
 func classify(err error) (e *apiError, known bool) {
 	switch {
 	case errors.As(err, &e):
@@ -80,6 +81,8 @@ func classify(err error) (e *apiError, known bool) {
 		return errNotFound, true
 	case errors.Is(err, authz.ErrUnauthenticated):
 		return &apiError{Code: codeUnauthenticated, Detail: "A valid bearer token is required."}, true
+	case errors.Is(err, authz.ErrForbidden):
+		return errForbidden, true
 	case errors.Is(err, domain.ErrConflict):
 		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being judged; try again."}, true
 	case errors.Is(err, context.Canceled):

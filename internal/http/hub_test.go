@@ -64,7 +64,7 @@ func TestHubNewestFirstWithEnvironmentNames(t *testing.T) {
 	}
 }
 
-// Without limit a page holds 50 runs (CONTRACT §6) and points to the next.
+// Without limit a page holds 50 runs and points to the next.
 func TestHubDefaultLimitIs50(t *testing.T) {
 	f := setup(t)
 	ws := f.workspace("w")

@@ -4,34 +4,16 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 )
 
-// buffers recycles response buffers; a hub page is tens of kilobytes.
-var buffers = sync.Pool{New: func() any { return new([]byte) }}
-
-// writeJSON writes v with status as application/json, encoded by its own
-// appendJSON when it has one and by encoding/json otherwise. It writes
-// nothing and returns the error when v does not encode.
+// writeJSON writes v with status as application/json. It writes nothing and
+// returns the error when v does not encode.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	bp := buffers.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 1<<20 { // do not keep a rare huge page alive
-			buffers.Put(bp)
-		}
-	}()
-	b := (*bp)[:0]
-	if a, ok := v.(jsonAppender); ok {
-		b = a.appendJSON(b)
-	} else {
-		enc, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		b = append(b, enc...)
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
 	}
 	b = append(b, '\n')
-	*bp = b
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

@@ -1,23 +1,10 @@
 package http
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/runproof/runproof/internal/authz"
-	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/app"
 )
-
-// Reconciler decides and, unless asked for a dry run, finalizes one run;
-// *reconcile.Reconciler is one. It returns domain.ErrNotFound for a run outside
-// the workspace and domain.ErrConflict when the run kept changing.
-type Reconciler interface {
-	Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error)
-	// Staleness is the rule it judges staleness by; the API shows the same.
-	Staleness() domain.Staleness
-}
 
 // ReconcileRequest is the optional body of POST .../reconcile.
 type ReconcileRequest struct {
@@ -33,7 +20,8 @@ type ReconcileResponse struct {
 	Reconciliation ReconcileDecision `json:"reconciliation"`
 } //@name ReconcileResponse
 
-// ReconcileDecision is the decision of one reconcile call (CONTRACT §4).
+// ReconcileDecision is the decision of one reconcile call (docs/contract.md,
+// section 5).
 type ReconcileDecision struct {
 	Decision string `json:"decision" enums:"finalized,not_reconciled,already_terminal,unsupported_family,not_stale" example:"finalized"`
 	// Outcome is the outcome finalized (or, for already_terminal, the run's).
@@ -79,18 +67,8 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	// Visibility and role are decided on this read, before any proof is
-	// read; the reconciler judges the same row.
-	caller := identity(r.Context()).Subject
-	m, run, err := repo.RunGetWholeForMember(r.Context(), a.db, ws, caller, id)
-	if err != nil {
-		return err
-	}
-	if err := authorize(m.Role, authz.CapReconcile); err != nil {
-		return err
-	}
-	res, err := a.reconciler.Reconcile(r.Context(), reconcile.Request{
-		WorkspaceID: ws, RunID: id, DryRun: body.DryRun, Note: body.Note, Actor: caller, Run: &run,
+	res, err := a.app.Reconcile(r.Context(), app.ReconcileRequest{
+		WorkspaceID: ws, RunID: id, Subject: identity(r.Context()).Subject, DryRun: body.DryRun, Note: body.Note,
 	})
 	if err != nil {
 		return err
@@ -100,25 +78,15 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if d.Outcome != nil {
 		outcome = new(string(*d.Outcome))
 	}
-	if !res.DryRun {
-		a.metrics.CountDecision(string(run.Family()), string(d.Kind), deref(outcome))
-	}
 	links := make([]RelatedLink, len(d.Links))
 	for i, l := range d.Links {
 		links[i] = RelatedLink(l)
 	}
 	return writeJSON(w, http.StatusOK, ReconcileResponse{
-		Run: a.renderRun(viewOf(res.Run), view{now: a.now(), canReconcile: true}),
+		Run: a.renderRun(res.Run, view{now: res.Now, canReconcile: true}),
 		Reconciliation: ReconcileDecision{
 			Decision: string(d.Kind), Outcome: outcome, ReasonCode: d.ReasonCode, Explanation: d.Explanation,
 			Proof: d.Proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
 		},
 	})
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Run is one operation run as the API shows it (CONTRACT §6).
+// Run is one operation run as the API shows it (docs/contract.md, section 9).
 type Run struct {
 	ID          int64        `json:"id" format:"int64" example:"5"`
 	WorkspaceID int64        `json:"workspace_id" format:"int64" example:"1"`
