@@ -1,9 +1,6 @@
 package http
 
 import (
-	"encoding/json"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -26,15 +23,14 @@ var lowerLabels = func() map[domain.Outcome]string {
 // running · last heartbeat 2 h ago" or "Inventory sync · partially
 // succeeded · 2 failed, 10 succeeded".
 func summary(run domain.Run, now time.Time) string {
-	head := reconcile.FamilyName(run.Family()) + " · "
+	name := reconcile.FamilyName(run.Family())
 	if run.Status != domain.StatusCompleted {
-		return head + string(run.Status) + " · " + lastSign(run, now)
+		return name + " · " + string(run.Status) + " · " + lastSign(run, now)
 	}
-	head += lowerLabels[run.Outcome] + " · "
 	if c := counts(run.SummaryCounts); c != "" {
-		return head + c
+		return name + " · " + lowerLabels[run.Outcome] + " · " + c
 	}
-	return head + lastSign(run, now)
+	return name + " · " + lowerLabels[run.Outcome] + " · " + lastSign(run, now)
 }
 
 // lastSign says when the run was last heard of.
@@ -49,22 +45,6 @@ func lastSign(run domain.Run, now time.Time) string {
 	default:
 		return "queued " + ago(now.Sub(run.CreatedAt))
 	}
-}
-
-// counts lists the numbers of summary_counts as "2 failed, 10 succeeded",
-// in key order; "" when there are none (or it is not a JSON object).
-func counts(raw json.RawMessage) string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return ""
-	}
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if v := m[k]; len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
-			parts = append(parts, string(v)+" "+strings.ReplaceAll(k, "_", " "))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // nextAction is what an operator can do about a run: reconcile a stale open

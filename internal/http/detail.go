@@ -40,5 +40,6 @@ func (a *api) getRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, a.renderRun(d.Run, view{now: d.Now, canReconcile: d.CanReconcile, diagnostics: diagnostics}))
+	out := a.renderRun(d.Run, view{now: d.Now, canReconcile: d.CanReconcile, diagnostics: diagnostics})
+	return writeJSON(w, http.StatusOK, &out)
 }

@@ -125,5 +125,5 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	for i, run := range list.Runs {
 		page.Items[i] = a.renderRun(run, v)
 	}
-	return writeJSON(w, http.StatusOK, page)
+	return writeJSON(w, http.StatusOK, &page)
 }

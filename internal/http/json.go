@@ -4,16 +4,35 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 )
 
-// writeJSON writes v with status as application/json. It writes nothing and
-// returns the error when v does not encode.
+// buffers recycles response buffers; a hub page is tens of kilobytes
+// (BenchmarkHub, hub_bench_test.go, shows recycling them pays).
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeJSON writes v with status as application/json, encoded by its own
+// appendJSON when it has one and by encoding/json otherwise. It writes
+// nothing and returns the error when v does not encode.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
+	bp := buffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 1<<20 { // do not keep a rare huge page alive
+			buffers.Put(bp)
+		}
+	}()
+	b := (*bp)[:0]
+	if a, ok := v.(jsonAppender); ok {
+		b = a.appendJSON(b)
+	} else {
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b = append(b, enc...)
 	}
 	b = append(b, '\n')
+	*bp = b
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)

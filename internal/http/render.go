@@ -79,12 +79,12 @@ func runHref(ws, id int64) string {
 	return "/workspaces/" + strconv.FormatInt(ws, 10) + "/operations/" + strconv.FormatInt(id, 10)
 }
 
-// utc shows t in UTC.
+// utc shows t in UTC. It converts in place: the run is rendered once.
 func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
+	if t != nil {
+		*t = t.UTC()
 	}
-	return new(t.UTC())
+	return t
 }
 
 func nonEmpty(s string) *string {
