@@ -7,8 +7,9 @@ import (
 	"github.com/runproof/runproof/internal/proof"
 )
 
-// backupAdapter decides backup.schedule.execute runs (CONTRACT §3) from the
-// backup set they produced, its items, the skip reason and failures.
+// backupAdapter decides backup.schedule.execute runs (docs/contract.md,
+// section 4.5) from the backup set they produced, its items, the skip reason
+// and failures.
 type backupAdapter struct{}
 
 // Family implements Adapter.

@@ -7,8 +7,8 @@ import (
 	"github.com/runproof/runproof/internal/proof"
 )
 
-// baselineAdapter decides baseline.capture runs (CONTRACT §3) from the
-// snapshot they produced, their eligibility, gaps and failures.
+// baselineAdapter decides baseline.capture runs (docs/contract.md, section
+// 4.4) from the snapshot they produced, their eligibility, gaps and failures.
 type baselineAdapter struct{}
 
 // Family implements Adapter.

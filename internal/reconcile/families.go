@@ -33,8 +33,8 @@ type Rule struct {
 const notReconciledName = string(domain.DecisionNotReconciled)
 
 // Families lists the supported families and the named unsupported ones with
-// their rules (CONTRACT §3), for the families endpoint. It returns fresh
-// slices on every call; it never fails.
+// their rules (docs/contract.md, sections 3 and 4), for the families
+// endpoint. It returns fresh slices on every call; it never fails.
 func Families() []FamilyInfo {
 	out := make([]FamilyInfo, 0, len(knownFamilies))
 	for _, k := range knownFamilies {
