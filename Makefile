@@ -39,7 +39,7 @@ bench-api: ## HTTP load benchmark: ≥200,000 runs, 32 clients, runproof vs a ba
 	@export DATABASE_URL="$$(scripts/pg.sh)" && go build -o bin/api ./cmd/api && go build -o bin/benchapi ./cmd/benchapi && bin/benchapi -api bin/api -rounds 3
 
 bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floor (BENCH_SWEEP_RUNS, BENCH_SWEEP_WORKERS)
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench BenchmarkSweep -benchtime=1x -timeout 30m ./internal/sweep/
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench BenchmarkSweep -benchtime=1x -timeout 30m ./internal/app/
 
 bench: ## the Go micro-benchmarks (decide, proof loading)
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/proof/
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/proof/ ./internal/app/
