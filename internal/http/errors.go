@@ -70,9 +70,9 @@ var errForbidden = &apiError{Code: codeForbidden, Detail: "Your role in this wor
 var errInternal = &apiError{Code: codeInternal, Detail: "Internal error."}
 
 // classify is the one place errors become what the client is told: the
-// handlers' own apiErrors, then the errors the use cases return (domain,
-// authz, and, beside them, the database being unavailable); anything
-// unknown becomes errInternal, and the caller logs the original.
+// handlers' own apiErrors, then the errors the use cases return (domain and
+// authz); anything unknown becomes errInternal, and the caller logs the
+// original.
 func classify(err error) (e *apiError, known bool) {
 	switch {
 	case errors.As(err, &e):
@@ -85,6 +85,9 @@ func classify(err error) (e *apiError, known bool) {
 		return errForbidden, true
 	case errors.Is(err, domain.ErrConflict):
 		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being judged; try again."}, true
+	// An unavailable database (the sentinel the data layer wraps its
+	// connection, timeout and shutdown errors in) answers codeUnavailable
+	// here, beside the context errors below.
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer and nothing went wrong.
 		return &apiError{Code: codeUnavailable, Detail: "The request was cancelled."}, true
