@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,11 +51,14 @@ type SweepResult struct {
 // next pass picks up the rest. A run that fails its batch (its row makes a
 // query or the write fail) does not stall the others: the batch's runs are
 // then settled one at a time, and the run that fails alone is counted in
-// the metrics, logged with its id and left for the next pass. Sweep returns
-// the work of the batches that committed and the first error.
+// the metrics, logged with its id and left for the next pass. When every
+// run of a batch fails alone, the cause is not one run's (a missing table,
+// say): the pass goes on to the next batches but returns that error.
+// Sweep returns the work of the batches that committed and the first error.
 func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error) {
 	res := SweepResult{Counts: map[DecisionKey]int{}}
 	var mu sync.Mutex
+	var everyRunFailed error // the first batch whose runs all failed
 	var g errgroup.Group
 	workers := a.workers
 	if opts.DryRun {
@@ -67,13 +71,16 @@ func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error)
 			var afterID int64
 			for {
 				b, err := a.sweepBatch(ctx, opts, afterID)
-				if err != nil {
+				if err != nil && !errors.Is(err, errEveryRunFailed) {
 					return fmt.Errorf("sweep: %w", err)
 				}
 				mu.Lock()
 				b.addTo(&res, opts.DryRun)
+				if err != nil && everyRunFailed == nil {
+					everyRunFailed = fmt.Errorf("sweep: %w", err)
+				}
 				mu.Unlock()
-				a.report(b, opts.DryRun)
+				a.report(b, opts.DryRun, err == nil)
 				if len(b.runs) < a.batchSize {
 					return nil
 				}
@@ -81,7 +88,7 @@ func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error)
 			}
 		})
 	}
-	if err := g.Wait(); err != nil {
+	if err := cmp.Or(g.Wait(), everyRunFailed); err != nil {
 		return res, err
 	}
 	if a.metrics != nil && !opts.DryRun {
@@ -126,9 +133,10 @@ func (b batch) addTo(res *SweepResult, dryRun bool) {
 	}
 }
 
-// report logs and counts a committed batch: its runs finalized, and each
-// run that failed on its own.
-func (a *App) report(b batch, dryRun bool) {
+// report logs and counts a batch: its runs finalized, and each run that
+// failed on its own, named in a log line unless the whole batch failed
+// (the pass's error says why).
+func (a *App) report(b batch, dryRun, nameFailures bool) {
 	if len(b.runs) == 0 {
 		return
 	}
@@ -141,6 +149,9 @@ func (a *App) report(b batch, dryRun bool) {
 		if a.metrics != nil {
 			a.metrics.CountSweepRunFailure()
 		}
+		if !nameFailures {
+			continue
+		}
 		a.log.Error("sweep: run failed; the next pass tries it again", "run_id", f.id, "err", f.err)
 	}
 	finalized := 0
@@ -151,9 +162,14 @@ func (a *App) report(b batch, dryRun bool) {
 		"dry_run", dryRun, "first_id", b.runs[0].ID, "last_id", b.runs[len(b.runs)-1].ID, "took", b.took)
 }
 
+// errEveryRunFailed marks a batch of several runs that all failed on their
+// own.
+var errEveryRunFailed = errors.New("every run of the batch failed on its own")
+
 // sweepBatch claims, decides and finalizes one batch of stale runs after
 // afterID in one transaction. A dry run reads without locks in a read-only
-// transaction: PostgreSQL itself refuses any write it might attempt.
+// transaction: PostgreSQL itself refuses any write it might attempt. With
+// errEveryRunFailed it returns the batch all the same, written nothing.
 func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64) (batch, error) {
 	start := time.Now()
 	now := a.now()
@@ -201,12 +217,18 @@ func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64) 
 				b.failed = append(b.failed, runFailure{id: run.ID, err: err})
 			}
 		}
+		if len(runs) > 1 && len(b.failed) == len(runs) {
+			return fmt.Errorf("%w (runs %d to %d): %w", errEveryRunFailed, runs[0].ID, runs[len(runs)-1].ID, b.failed[0].err)
+		}
 		return nil
 	})
-	if err != nil {
+	b.took = time.Since(start)
+	switch {
+	case errors.Is(err, errEveryRunFailed):
+		return b, err
+	case err != nil:
 		return batch{}, err
 	}
-	b.took = time.Since(start)
 	return b, nil
 }
 

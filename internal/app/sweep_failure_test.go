@@ -160,3 +160,33 @@ func scrape(t testing.TB, m *metrics.Metrics) string {
 	require.Equal(t, http.StatusOK, rec.Code)
 	return rec.Body.String()
 }
+
+// TestSweepFailsWhenEveryRunFails makes every write of a run fail: that is
+// no run's fault, so the pass fails (once, without a log line per run), but
+// it still tries every batch, and writes nothing.
+func TestSweepFailsWhenEveryRunFails(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	now := time.Now()
+	f := seedFixture(t, pool, 25, now)
+	doneBefore := countCompleted(t, pool, f.ws)
+	_, err := pool.Exec(ctx, `
+		CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'runs cannot be written'; END $$;
+		CREATE TRIGGER refuse BEFORE UPDATE ON operation_runs FOR EACH ROW EXECUTE FUNCTION refuse();`)
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	a, err := app.New(pool, app.Config{SweepBatchSize: 10, SweepWorkers: 1, Now: func() time.Time { return now },
+		Log: slog.New(slog.NewJSONHandler(&logs, nil))})
+	require.NoError(t, err)
+
+	res, err := a.Sweep(ctx, app.SweepOptions{})
+	require.ErrorContains(t, err, "every run of the batch failed on its own")
+	require.ErrorContains(t, err, "runs cannot be written")
+	require.Equal(t, 25, res.Claimed, "every batch was tried")
+	require.Equal(t, 25, res.Failed)
+	require.Zero(t, res.Finalized)
+	require.Equal(t, doneBefore, countCompleted(t, pool, f.ws))
+	require.NotContains(t, logs.String(), "run_id", "no line per run")
+}
