@@ -197,7 +197,7 @@ func TestReconcileStaleVerbReportsAFailedRun(t *testing.T) {
 
 	res := runCLI(t, env, "reconcile", "--stale")
 	require.Equal(t, 1, res.code, res.stderr)
-	require.Regexp(t, `stale runs: (\d+) claimed, (\d+) finalized, 0 skipped, 1 failed, in \d+ batch`, res.stdout)
+	require.Regexp(t, `stale runs: (\d+) claimed, (\d+) finalized, 0 skipped, 1 failed, in \d+ batch`, res.stdout, res.stderr)
 	require.Contains(t, res.stderr, fmt.Sprintf("run_id=%d", poison))
 	require.Contains(t, res.stderr, "api: 1 stale runs could not be finalized; their ids are in the log")
 	again := runCLI(t, env, "reconcile", "--stale")

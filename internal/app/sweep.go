@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,9 +57,7 @@ type SweepResult struct {
 // say): the pass goes on to the next batches but returns that error.
 // Sweep returns the work of the batches that committed and the first error.
 func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error) {
-	res := SweepResult{Counts: map[DecisionKey]int{}}
-	var mu sync.Mutex
-	var everyRunFailed error // the first batch whose runs all failed
+	p := &pass{res: SweepResult{Counts: map[DecisionKey]int{}}, failed: map[int64]bool{}}
 	var g errgroup.Group
 	workers := a.workers
 	if opts.DryRun {
@@ -70,26 +69,21 @@ func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error)
 			// holds are skipped, and rows it finished are no longer open.
 			var afterID int64
 			for {
-				b, err := a.sweepBatch(ctx, opts, afterID)
+				b, err := a.sweepBatch(ctx, opts, afterID, p.failedBefore)
 				if err != nil && !errors.Is(err, errEveryRunFailed) {
 					return fmt.Errorf("sweep: %w", err)
 				}
-				mu.Lock()
-				b.addTo(&res, opts.DryRun)
-				if err != nil && everyRunFailed == nil {
-					everyRunFailed = fmt.Errorf("sweep: %w", err)
-				}
-				mu.Unlock()
+				p.add(b, err, opts.DryRun)
 				a.report(b, opts.DryRun, err == nil)
-				if len(b.runs) < a.batchSize {
+				if b.claimed < a.batchSize {
 					return nil
 				}
-				afterID = b.runs[len(b.runs)-1].ID
+				afterID = b.lastID
 			}
 		})
 	}
-	if err := cmp.Or(g.Wait(), everyRunFailed); err != nil {
-		return res, err
+	if err := cmp.Or(g.Wait(), p.everyRunFailed); err != nil {
+		return p.res, err
 	}
 	if a.metrics != nil && !opts.DryRun {
 		waiting, err := repo.RunCountStale(ctx, a.pool, a.thresholds, a.now())
@@ -99,11 +93,60 @@ func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error)
 			a.metrics.SetStaleWaiting(waiting)
 		}
 	}
-	return res, nil
+	return p.res, nil
 }
 
-// batch is what one committed sweep batch did.
+// pass is what the workers of one pass share.
+type pass struct {
+	mu  sync.Mutex
+	res SweepResult
+	// failed holds the runs that failed on their own in this pass: another
+	// worker may claim one again once its batch ended, and it is neither
+	// judged nor counted twice.
+	failed map[int64]bool
+	// everyRunFailed is the first batch whose runs all failed.
+	everyRunFailed error
+}
+
+func (p *pass) failedBefore(run domain.Run) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.failed[run.ID]
+}
+
+// add counts batch b, whose error (errEveryRunFailed or nil) is err.
+func (p *pass) add(b batch, err error, dryRun bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, f := range b.failed {
+		p.failed[f.id] = true
+	}
+	if err != nil && p.everyRunFailed == nil {
+		p.everyRunFailed = fmt.Errorf("sweep: %w", err)
+	}
+	if len(b.runs) == 0 {
+		return
+	}
+	res := &p.res
+	res.Batches++
+	res.Claimed += len(b.runs)
+	res.Failed += len(b.failed)
+	if !dryRun {
+		res.Finalized += len(b.settled)
+		res.Skipped += len(b.runs) - len(b.settled) - len(b.failed)
+	}
+	for _, k := range b.settled {
+		res.Counts[k]++
+	}
+}
+
+// batch is what one sweep batch did.
 type batch struct {
+	// claimed and lastID are the batch's size and last id, for the keyset.
+	claimed int
+	lastID  int64
+	// runs are the claimed runs judged: all but those that already failed
+	// in this pass.
 	runs []domain.Run
 	// settled are the keys of the runs finalized (dry run: judged).
 	settled []DecisionKey
@@ -115,22 +158,6 @@ type batch struct {
 type runFailure struct {
 	id  int64
 	err error
-}
-
-func (b batch) addTo(res *SweepResult, dryRun bool) {
-	if len(b.runs) == 0 {
-		return
-	}
-	res.Batches++
-	res.Claimed += len(b.runs)
-	res.Failed += len(b.failed)
-	if !dryRun {
-		res.Finalized += len(b.settled)
-		res.Skipped += len(b.runs) - len(b.settled) - len(b.failed)
-	}
-	for _, k := range b.settled {
-		res.Counts[k]++
-	}
 }
 
 // report logs and counts a batch: its runs finalized, and each run that
@@ -167,10 +194,11 @@ func (a *App) report(b batch, dryRun, nameFailures bool) {
 var errEveryRunFailed = errors.New("every run of the batch failed on its own")
 
 // sweepBatch claims, decides and finalizes one batch of stale runs after
-// afterID in one transaction. A dry run reads without locks in a read-only
-// transaction: PostgreSQL itself refuses any write it might attempt. With
-// errEveryRunFailed it returns the batch all the same, written nothing.
-func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64) (batch, error) {
+// afterID in one transaction, leaving out the runs skip reports. A dry run
+// reads without locks in a read-only transaction: PostgreSQL itself refuses
+// any write it might attempt. With errEveryRunFailed it returns the batch
+// all the same, written nothing.
+func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64, skip func(domain.Run) bool) (batch, error) {
 	start := time.Now()
 	now := a.now()
 	read := repo.RunClaimStale
@@ -179,15 +207,20 @@ func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64) 
 	}
 	var b batch
 	err := inTx(ctx, a.pool, opts.DryRun, func(tx repo.DBTX) error {
-		runs, err := read(ctx, tx, repo.RunClaimStaleParams{
+		claimed, err := read(ctx, tx, repo.RunClaimStaleParams{
 			Thresholds:  a.thresholds,
 			Now:         now,
 			AfterID:     afterID,
 			WorkspaceID: opts.WorkspaceID,
 			Limit:       a.batchSize,
 		})
-		if err != nil || len(runs) == 0 {
+		if err != nil || len(claimed) == 0 {
 			return err
+		}
+		b.claimed, b.lastID = len(claimed), claimed[len(claimed)-1].ID
+		runs := slices.DeleteFunc(claimed, skip)
+		if len(runs) == 0 {
+			return nil
 		}
 		b.runs = runs
 		if a.afterClaim != nil {
