@@ -11,8 +11,9 @@ import (
 	"github.com/runproof/runproof/internal/repo"
 )
 
-// This file is the one place above repo that names pgx: it goes when repo
-// offers transactions itself (repo.InTx, and a savepoint helper beside it).
+// This file and App's pool are where the use cases still name pgx: they go
+// when repo offers transactions itself (repo.InTx, a savepoint helper beside
+// it, and a pool type callers can name without pgx).
 
 // inTx runs fn in a transaction on pool, read-only when readOnly, and
 // commits when fn returns nil; otherwise, or when ctx ends, nothing fn did

@@ -73,7 +73,7 @@ var pgxUsers = map[string]string{
 	"cmd/benchapi":             "benchmark tool: seeds its data and serves the bare chi+pgx floor",
 	// Known violations, each to go with the change named:
 	"internal/proof": "removed when proof loading moves to repo",
-	"internal/app":   "removed when repo offers transactions (repo.InTx); internal/app/tx.go",
+	"internal/app":   "removed when repo offers transactions (repo.InTx) and a pool type; see internal/app/tx.go",
 }
 
 const pgx = "github.com/jackc/pgx"
