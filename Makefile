@@ -92,4 +92,4 @@ bench-sweep: ## sweep 100,000 stale runs with proof vs a raw batched UPDATE floo
 	@export DATABASE_URL="$$(scripts/pg.sh)" && (cd bench/river && go build -o ../../bin/benchsweep .) && bin/benchsweep -rounds 3 -repo .
 
 bench: ## the Go micro-benchmarks (decide, proof loading)
-	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/repo/
+	@export DATABASE_URL="$$(scripts/pg.sh)" && go test -run '^$$' -bench 'BenchmarkDecide|BenchmarkLoadProof' -benchmem ./internal/reconcile/ ./internal/repo/ ./internal/app/

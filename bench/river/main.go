@@ -1,5 +1,5 @@
 // Command benchsweep is `make bench-sweep`: in interleaved rounds it runs
-// runproof's sweep benchmark (BenchmarkSweep in internal/sweep, which also
+// runproof's sweep benchmark (BenchmarkSweep in internal/app, which also
 // times the raw batched UPDATE floor) and River's rescuer over as many stuck
 // River jobs on the same PostgreSQL cluster, then prints every rate in rows/s
 // with the medians and the ratios between them.

@@ -22,7 +22,7 @@ type sweepResult struct {
 // passing its output on to log, and reads the two rates it reports.
 func runSweep(ctx context.Context, repo string, log io.Writer) (sweepResult, error) {
 	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-run", "^$", "-bench", "^BenchmarkSweep$",
-		"-benchtime=1x", "-timeout", "30m", "./internal/sweep/")
+		"-benchtime=1x", "-timeout", "30m", "./internal/app/")
 	cmd.Dir = repo
 	cmd.Env = os.Environ()
 	var out bytes.Buffer

@@ -22,7 +22,7 @@ PASS
 
 func TestParseSweepRejectsOutputWithoutRates(t *testing.T) {
 	for _, out := range []string{
-		"PASS\nok  \tgithub.com/runproof/runproof/internal/sweep\t1.0s\n",
+		"PASS\nok  \tgithub.com/runproof/runproof/internal/app\t1.0s\n",
 		"BenchmarkSweep-2   \t       1\t1343557771 ns/op\t0.3 ratio\n",
 	} {
 		if got, err := parseSweep(strings.NewReader(out)); err == nil {

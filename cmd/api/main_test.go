@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -183,4 +184,32 @@ func TestReconcileStaleVerb(t *testing.T) {
 	down := runCLI(t, []string{"DATABASE_URL=postgres://nobody@127.0.0.1:1/none?connect_timeout=1"}, "reconcile", "--stale")
 	require.Equal(t, 1, down.code, "an unreachable database is an error")
 	require.Equal(t, 1, strings.Count(down.stderr, "\n"))
+}
+
+// A stale run that cannot be written is counted, named in the log, and makes
+// the pass's exit code 1, while every other stale run is finalized.
+func TestReconcileStaleVerbReportsAFailedRun(t *testing.T) {
+	t.Parallel()
+	pool, url := dbtest.NewWithURL(t)
+	env := []string{"DATABASE_URL=" + url}
+	require.Equal(t, 0, runCLI(t, env, "seed", "demo").code)
+	var poison int64 // a run quiet for longer than any threshold
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT min(id) FROM operation_runs
+		WHERE status = 'running' AND coalesce(last_heartbeat_at, started_at, created_at) < now() - interval '90 minutes'`).Scan(&poison))
+	_, err := pool.Exec(context.Background(), fmt.Sprintf(`
+		CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.id = %d THEN RAISE EXCEPTION 'poisoned'; END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER poison BEFORE UPDATE ON operation_runs FOR EACH ROW EXECUTE FUNCTION poison();`, poison))
+	require.NoError(t, err)
+
+	res := runCLI(t, env, "reconcile", "--stale")
+	require.Equal(t, 1, res.code, res.stderr)
+	require.Regexp(t, `stale runs: (\d+) claimed, (\d+) finalized, 0 skipped, 1 failed, in \d+ batch`, res.stdout, res.stderr)
+	require.Contains(t, res.stderr, fmt.Sprintf("run_id=%d", poison))
+	require.Contains(t, res.stderr, "api: 1 stale runs could not be finalized; their ids are in the log")
+	again := runCLI(t, env, "reconcile", "--stale")
+	require.Regexp(t, `stale runs: 1 claimed, 0 finalized, 0 skipped, 1 failed`, again.stdout, "only the failed run is left")
 }

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/config"
-	"github.com/runproof/runproof/internal/sweep"
 )
 
 // reconcileStale is `api reconcile --stale`: one sweep pass for cron jobs and
@@ -33,29 +33,32 @@ func reconcileStale(ctx context.Context, cfg config.Config, args []string, stdou
 		return err
 	}
 	defer pool.Close()
-	s, err := sweep.New(pool, sweep.Config{
-		BatchSize: cfg.SweepBatchSize,
-		Staleness: cfg.Staleness,
-		Log:       slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})),
+	a, err := app.New(pool, app.Config{
+		Staleness:      cfg.Staleness,
+		SweepBatchSize: cfg.SweepBatchSize,
+		Log:            slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})),
 	})
 	if err != nil {
 		return err
 	}
-	opts := sweep.Options{DryRun: *dryRun}
+	opts := app.SweepOptions{DryRun: *dryRun}
 	if *workspace != 0 {
 		opts.WorkspaceID = workspace
 	}
-	res, err := s.RunOnce(ctx, opts)
+	res, err := a.Sweep(ctx, opts)
 	printSummary(stdout, res, *dryRun)
+	if err == nil && res.Failed > 0 {
+		err = fmt.Errorf("%d stale runs could not be finalized; their ids are in the log", res.Failed)
+	}
 	return err
 }
 
-func printSummary(w io.Writer, res sweep.Result, dryRun bool) {
-	keys := make([]sweep.Key, 0, len(res.Counts))
+func printSummary(w io.Writer, res app.SweepResult, dryRun bool) {
+	keys := make([]app.DecisionKey, 0, len(res.Counts))
 	for k := range res.Counts {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b sweep.Key) int {
+	slices.SortFunc(keys, func(a, b app.DecisionKey) int {
 		return cmp.Or(strings.Compare(string(a.Family), string(b.Family)), strings.Compare(string(a.Decision), string(b.Decision)),
 			strings.Compare(string(a.Outcome), string(b.Outcome)))
 	})
@@ -71,5 +74,6 @@ func printSummary(w io.Writer, res sweep.Result, dryRun bool) {
 	if dryRun {
 		n = res.Claimed
 	}
-	fmt.Fprintf(w, "stale runs: %d claimed, %d %s, %d skipped, in %d batches\n", res.Claimed, n, verb, res.Skipped, res.Batches)
+	fmt.Fprintf(w, "stale runs: %d claimed, %d %s, %d skipped, %d failed, in %d batches\n", res.Claimed, n, verb,
+		res.Skipped, res.Failed, res.Batches)
 }

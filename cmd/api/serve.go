@@ -12,11 +12,11 @@ import (
 	"os"
 	"time"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/config"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/metrics"
-	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 	"github.com/runproof/runproof/internal/sweep"
 )
@@ -64,15 +64,22 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		}
 		return nil
 	}
-	meters := metrics.New() // one registry: the sweeper counts into it too
+	meters := metrics.New() // one registry for the API and the sweep
+	application, err := app.New(pool, app.Config{
+		Staleness:      cfg.Staleness,
+		Metrics:        meters,
+		Log:            log.With("component", "sweep"),
+		SweepBatchSize: cfg.SweepBatchSize,
+	})
+	if err != nil {
+		return err
+	}
 	handler := rphttp.NewRouter(rphttp.Deps{
 		Log:                log,
-		DB:                 pool,
+		App:                application,
 		Verifier:           verifier,
-		Reconciler:         reconcile.NewReconciler(pool, cfg.Staleness, time.Now),
 		Metrics:            meters,
 		CursorSecret:       cursorSecret,
-		Now:                time.Now,
 		Ready:              ready,
 		RequestTimeout:     cfg.RequestTimeout,
 		Stopping:           ctx.Done(), // readiness fails at the signal, before the drain
@@ -82,12 +89,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if cfg.SweepInterval == 0 {
 		log.Info("sweeper off", "setting", "SWEEP_INTERVAL=0")
 	} else {
-		sweeper, err := sweep.New(pool, sweep.Config{
-			Interval:  cfg.SweepInterval,
-			BatchSize: cfg.SweepBatchSize,
-			Staleness: cfg.Staleness,
-			Log:       log.With("component", "sweep"),
-			Metrics:   meters,
+		sweeper, err := sweep.New(application, sweep.Config{
+			Interval: cfg.SweepInterval,
+			Log:      log.With("component", "sweep"),
 		})
 		if err != nil {
 			return err

@@ -16,10 +16,10 @@ import (
 
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/sweep"
 )
 
-// Config is every setting runproof reads from its environment (CONTRACT §8).
+// Config is every setting runproof reads from its environment
+// (docs/operations.md lists them).
 type Config struct {
 	DatabaseURL       string        `env:"DATABASE_URL"`
 	ListenAddr        string        `env:"LISTEN_ADDR" envDefault:":8080"`
@@ -61,6 +61,10 @@ type Config struct {
 	Staleness domain.Staleness `env:"-"`
 }
 
+// MaxSweepBatchSize bounds SWEEP_BATCH_SIZE: one sweep transaction holds the
+// row locks of a whole batch.
+const MaxSweepBatchSize = 10000
+
 // minSecretLen keeps dev-grade secrets out of HS256 signing.
 const minSecretLen = 32
 
@@ -78,8 +82,8 @@ func (c *Config) validate() error {
 	if c.SweepInterval < 0 {
 		return errors.New("SWEEP_INTERVAL: must be 0 (off) or a positive Go duration")
 	}
-	if c.SweepBatchSize < 1 || c.SweepBatchSize > sweep.MaxBatchSize {
-		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", sweep.MaxBatchSize, c.SweepBatchSize)
+	if c.SweepBatchSize < 1 || c.SweepBatchSize > MaxSweepBatchSize {
+		return fmt.Errorf("SWEEP_BATCH_SIZE: must be between 1 and %d, got %d", MaxSweepBatchSize, c.SweepBatchSize)
 	}
 	if err := c.validateServing(); err != nil {
 		return err

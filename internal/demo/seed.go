@@ -377,7 +377,7 @@ var (
 	}
 )
 
-// inventory is an inventory.sync context (CONTRACT §3).
+// inventory is an inventory.sync context (docs/contract.md, section 4.3).
 func inventory(coverage obj) obj {
 	return obj{"inventory": obj{"attempted_types": policyTypes, "coverage": coverage}}
 }
@@ -390,8 +390,9 @@ func skippedFor(code string) obj {
 	return obj{"status": "skipped", "reason_code": code}
 }
 
-// baselineCapture is a baseline.capture context (CONTRACT §3) for the demo
-// profile; the snapshot pointer is added by proof once the snapshot exists.
+// baselineCapture is a baseline.capture context (docs/contract.md, section
+// 4.4) for the demo profile; the snapshot pointer is added by proof once the
+// snapshot exists.
 func baselineCapture(s *seeder, gaps int, byReason obj) obj {
 	return obj{"baseline_capture": obj{
 		"baseline_profile_id": s.profile,
@@ -442,7 +443,8 @@ var graphThrottled = failure{Code: "graph_throttled",
 
 // runSpecs lists every demo run. Stale running runs went quiet 2–5 h ago (the
 // thresholds are 30 and 60 min); fresh ones heartbeated a minute ago. Each
-// supported family covers every proof situation of CONTRACT §3.
+// supported family covers every proof situation of docs/contract.md,
+// section 4.
 func runSpecs() []runSpec {
 	h, m := time.Hour, time.Minute
 	return []runSpec{

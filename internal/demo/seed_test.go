@@ -12,10 +12,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/demo"
 	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -251,7 +251,7 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 				stale = append(stale, run)
 			}
 		}
-		decisions, err := reconcile.DecideBatch(ctx, pool, stale)
+		decisions, err := app.Decide(ctx, pool, stale...)
 		require.NoError(t, err)
 		got := map[string]string{}
 		for i, run := range stale {

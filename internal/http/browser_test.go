@@ -70,7 +70,7 @@ func TestBrowserFrontendOnAnotherOrigin(t *testing.T) {
 		return srv
 	}
 	allowed, refused := frontend(), frontend()
-	f := setupWith(t, func(d *rphttp.Deps) { d.CORSAllowedOrigins = []string{allowed.URL} })
+	f := setupWith(t, func(_ *fixture, d *rphttp.Deps) { d.CORSAllowedOrigins = []string{allowed.URL} })
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
 	run := f.run(ws, runSpec{age: 3 * time.Hour})

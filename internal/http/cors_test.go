@@ -14,7 +14,7 @@ const frontend = "https://admin.example.com"
 
 func setupCORS(t *testing.T) *fixture {
 	t.Helper()
-	return setupWith(t, func(d *rphttp.Deps) { d.CORSAllowedOrigins = []string{frontend, "http://127.0.0.1:5173"} })
+	return setupWith(t, func(_ *fixture, d *rphttp.Deps) { d.CORSAllowedOrigins = []string{frontend, "http://127.0.0.1:5173"} })
 }
 
 // corsHeaders are the response's Access-Control-* headers.

@@ -8,7 +8,7 @@ import (
 	"encoding/binary"
 	"time"
 
-	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/app"
 )
 
 // cursorCodec makes the hub's opaque cursors: a keyset position sealed with
@@ -39,7 +39,7 @@ func newCursorCodec(secret []byte) cursorCodec {
 }
 
 // encode seals pos for the listing described by filters.
-func (c cursorCodec) encode(pos repo.RunPosition, filters string) string {
+func (c cursorCodec) encode(pos app.Position, filters string) string {
 	b := make([]byte, cursorPayload, cursorPayload+cursorMAC)
 	b[0] = cursorVersion
 	binary.BigEndian.PutUint64(b[1:9], uint64(pos.CreatedAt.UnixMicro()))
@@ -51,20 +51,20 @@ func (c cursorCodec) encode(pos repo.RunPosition, filters string) string {
 // decode opens a cursor made by encode for the same filters; anything else,
 // including a sealed position no run can have (a time PostgreSQL cannot
 // store, an id below 1), is errBadCursor.
-func (c cursorCodec) decode(s, filters string) (repo.RunPosition, error) {
+func (c cursorCodec) decode(s, filters string) (app.Position, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) != cursorPayload+cursorMAC || b[0] != cursorVersion {
-		return repo.RunPosition{}, errBadCursor
+		return app.Position{}, errBadCursor
 	}
 	if !hmac.Equal(b[cursorPayload:], c.sum(b[:cursorPayload], filters)) {
-		return repo.RunPosition{}, errBadCursor
+		return app.Position{}, errBadCursor
 	}
-	pos := repo.RunPosition{
+	pos := app.Position{
 		CreatedAt: time.UnixMicro(int64(binary.BigEndian.Uint64(b[1:9]))).UTC(),
 		ID:        int64(binary.BigEndian.Uint64(b[9:17])),
 	}
 	if y := pos.CreatedAt.Year(); y < 1 || y > 9999 || pos.ID < 1 {
-		return repo.RunPosition{}, errBadCursor
+		return app.Position{}, errBadCursor
 	}
 	return pos, nil
 }

@@ -3,8 +3,7 @@ package http
 import (
 	"net/http"
 
-	"github.com/runproof/runproof/internal/authz"
-	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/app"
 )
 
 // getRun godoc
@@ -37,12 +36,12 @@ func (a *api) getRun(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	m, run, err := a.memberRun(r.Context(), repo.RunGetForMemberParams{
-		WorkspaceID: ws, RunID: id, Diagnostics: diagnostics,
-	}, authz.CapView)
+	d, err := a.app.GetRun(r.Context(), app.GetRunRequest{
+		WorkspaceID: ws, RunID: id, Subject: identity(r.Context()).Subject, Diagnostics: diagnostics,
+	})
 	if err != nil {
 		return err
 	}
-	out := a.renderRun(run, view{now: a.now(), canReconcile: authz.Role(m.Role).Can(authz.CapReconcile), diagnostics: diagnostics})
+	out := a.renderRun(d.Run, view{now: d.Now, canReconcile: d.CanReconcile, diagnostics: diagnostics})
 	return writeJSON(w, http.StatusOK, &out)
 }

@@ -48,8 +48,8 @@ func TestRunDetailRendersAStaleRun(t *testing.T) {
 	require.Equal(t, apiclient.RunOutcomePending, got.Outcome)
 	require.Equal(t, apiclient.RunOutcomeLabelPending, got.OutcomeLabel)
 	require.True(t, got.Stale)
-	require.Equal(t, "Inventory sync · running · last heartbeat 2 h ago", got.Summary)
-	require.Equal(t, "No heartbeat for 2 h (allowed: 30 min). The run looks stale and can be reconciled.", *got.Explanation)
+	require.Equal(t, "Inventory sync · running · last heartbeat 2 hours ago", got.Summary)
+	require.Equal(t, "No heartbeat for 2 hours, and inventory sync runs go stale after 30 minutes, so the run looks stale and can be reconciled.", *got.Explanation)
 	require.Nil(t, got.ReasonCode)
 	require.Equal(t, &apiclient.NullableNextAction{Label: "Reconcile", Href: reconcilePath(ws, run)}, got.NextAction)
 	require.Equal(t, apiclient.RunLinks{Self: runPath(ws, run), Related: []apiclient.RelatedLink{}}, got.Links)
@@ -76,7 +76,7 @@ func TestRunDetailWhileNothingIsKnown(t *testing.T) {
 
 	q := ok(t, alice.getRun(ws, queued, apiclient.GetRunParams{})).JSON200
 	require.False(t, q.Stale)
-	require.Equal(t, "Review pack · queued · queued 5 min ago", q.Summary)
+	require.Equal(t, "Review pack · queued · queued 5 minutes ago", q.Summary)
 	require.Nil(t, q.Explanation)
 	require.Nil(t, q.NextAction)
 	require.Nil(t, q.Environment)
@@ -84,7 +84,7 @@ func TestRunDetailWhileNothingIsKnown(t *testing.T) {
 
 	d := ok(t, alice.getRun(ws, done, apiclient.GetRunParams{})).JSON200
 	require.Equal(t, apiclient.RunOutcomeLabelPartiallySucceeded, d.OutcomeLabel)
-	require.Equal(t, "Inventory sync · partially succeeded · 2 failed, 10 succeeded", d.Summary)
+	require.Equal(t, "Inventory sync · partially succeeded · 10 succeeded, 2 failed", d.Summary)
 	require.False(t, d.Stale)
 	require.Nil(t, d.NextAction)
 	require.Nil(t, d.Reconciliation, "completed by its job, not by runproof")
@@ -97,7 +97,7 @@ func TestRunDetailStaleQueuedRun(t *testing.T) {
 	run := f.run(ws, runSpec{status: "queued", age: 20 * time.Minute})
 	got := ok(t, f.as("alice").getRun(ws, run, apiclient.GetRunParams{})).JSON200
 	require.True(t, got.Stale)
-	require.Equal(t, "Queued for 20 min without starting (allowed: 15 min). The run looks stale and can be reconciled.", *got.Explanation)
+	require.Equal(t, "Queued for 20 minutes without starting, and queued runs go stale after 15 minutes, so the run looks stale and can be reconciled.", *got.Explanation)
 }
 
 // Raw context and failures appear only with include=diagnostics; failures

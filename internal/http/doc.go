@@ -1,5 +1,6 @@
-// Package http serves runproof's JSON API: routing, authentication and
-// membership checks, request decoding and RFC 9457 problem responses.
+// Package http serves runproof's JSON API: routing, authentication,
+// request decoding, one use case of internal/app per route, rendering, and
+// RFC 9457 problem responses.
 //
 //	@title						runproof API
 //	@version					1.0

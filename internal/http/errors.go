@@ -5,9 +5,9 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // Error codes. Every error the API answers carries one, and statusOf is the
@@ -72,9 +72,10 @@ var errInternal = &apiError{Code: codeInternal, Detail: "Internal error."}
 
 var errUnavailable = &apiError{Code: codeUnavailable, Detail: "The database is unavailable or did not answer in time; try again later."}
 
-// classify maps any error to what the client is told. Domain errors become
-// their coded answer, a database that cannot serve becomes errUnavailable;
-// anything unknown becomes errInternal, and the caller logs the original.
+// classify is the one place errors become what the client is told: the
+// handlers' own apiErrors, then the errors the use cases return (domain and
+// authz, and a database that cannot serve); anything unknown becomes
+// errInternal, and the caller logs the original.
 func classify(err error) (e *apiError, known bool) {
 	switch {
 	case errors.As(err, &e):
@@ -83,12 +84,14 @@ func classify(err error) (e *apiError, known bool) {
 		return errNotFound, true
 	case errors.Is(err, authz.ErrUnauthenticated):
 		return &apiError{Code: codeUnauthenticated, Detail: "A valid bearer token is required."}, true
+	case errors.Is(err, authz.ErrForbidden):
+		return errForbidden, true
 	case errors.Is(err, domain.ErrConflict):
 		return &apiError{Code: codeConflict, Detail: "The run kept changing while it was being reconciled; try again."}, true
 	case errors.Is(err, context.Canceled):
 		// The client went away, or shutdown ended the request; nothing went wrong.
 		return &apiError{Code: codeUnavailable, Detail: "The request was cancelled."}, true
-	case repo.IsUnavailable(err):
+	case app.Unavailable(err):
 		// Down, refusing, too slow or closed: the pool logs each outage once,
 		// so the requests it fails are not logged one by one.
 		return errUnavailable, true

@@ -12,23 +12,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/apiclient"
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
-// failingReconciler answers every call with err.
-type failingReconciler struct{ err error }
-
-func (r failingReconciler) Reconcile(context.Context, reconcile.Request) (reconcile.Result, error) {
-	return reconcile.Result{}, r.err
+// failingReconcile is the fixture's App, except that every reconcile
+// answers err.
+type failingReconcile struct {
+	*app.App
+	err error
 }
 
-func (failingReconciler) Staleness() domain.Staleness { return domain.DefaultStaleness() }
+func (r failingReconcile) Reconcile(context.Context, app.ReconcileRequest) (app.ReconcileResult, error) {
+	return app.ReconcileResult{}, r.err
+}
 
 func TestReconcileConflictIs409(t *testing.T) {
-	f := setupWith(t, func(d *rphttp.Deps) {
-		d.Reconciler = failingReconciler{fmt.Errorf("attempt 3: %w", domain.ErrConflict)}
+	f := setupWith(t, func(_ *fixture, d *rphttp.Deps) {
+		d.App = failingReconcile{d.App.(*app.App), fmt.Errorf("attempt 3: %w", domain.ErrConflict)}
 	})
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")
@@ -40,8 +42,8 @@ func TestReconcileConflictIs409(t *testing.T) {
 // An unknown error is a bare 500: its detail is logged with the request id,
 // never sent.
 func TestUnknownErrorsAre500AndLoggedOnly(t *testing.T) {
-	f := setupWith(t, func(d *rphttp.Deps) {
-		d.Reconciler = failingReconciler{errors.New("pq: password for db-admin is hunter2")}
+	f := setupWith(t, func(_ *fixture, d *rphttp.Deps) {
+		d.App = failingReconcile{d.App.(*app.App), errors.New("pq: password for db-admin is hunter2")}
 	})
 	ws := f.workspace("w")
 	f.member(ws, "alice", "owner")

@@ -3,9 +3,7 @@ package http
 import (
 	"net/http"
 
-	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
 // Families lists every run family runproof knows and how it reconciles them.
@@ -68,38 +66,31 @@ func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.member(r.Context(), ws, authz.CapView); err != nil {
+	fams, err := a.app.Families(r.Context(), ws, identity(r.Context()).Subject)
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, a.families)
-}
-
-// familiesOf renders the families and their thresholds; they are fixed for
-// the process, so the router builds this once.
-func familiesOf(s domain.Staleness) Families {
-	infos := reconcile.Families()
-	out := Families{Families: make([]Family, 0, len(infos))}
-	for _, f := range infos {
-		rules := make([]FamilyRule, 0, len(f.Rules))
-		for _, rule := range f.Rules {
-			r := FamilyRule{Decision: string(domain.DecisionFinalized), Outcome: new(rule.Outcome), Rule: rule.Rule}
+	out := Families{Families: make([]Family, len(fams))}
+	for i, f := range fams {
+		rules := make([]FamilyRule, len(f.Rules))
+		for j, rule := range f.Rules {
+			rules[j] = FamilyRule{Decision: string(domain.DecisionFinalized), Outcome: new(rule.Outcome), Rule: rule.Rule}
 			if rule.Outcome == string(domain.DecisionNotReconciled) {
-				r.Decision, r.Outcome = string(domain.DecisionNotReconciled), nil
+				rules[j].Decision, rules[j].Outcome = string(domain.DecisionNotReconciled), nil
 			}
-			rules = append(rules, r)
 		}
-		out.Families = append(out.Families, Family{
+		out.Families[i] = Family{
 			Family:    string(f.Family),
 			Name:      f.Name,
 			Aliases:   f.Aliases,
 			Supported: f.Supported,
 			Adapter:   nonEmpty(f.Adapter),
 			StaleAfter: StaleAfter{
-				QueuedSeconds:  int64(s.Queued.Seconds()),
-				RunningSeconds: int64(s.RunningAfter(f.Family).Seconds()),
+				QueuedSeconds:  int64(f.QueuedAfter.Seconds()),
+				RunningSeconds: int64(f.RunningAfter.Seconds()),
 			},
 			Rules: rules,
-		})
+		}
 	}
-	return out
+	return writeJSON(w, http.StatusOK, out)
 }

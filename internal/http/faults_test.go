@@ -11,10 +11,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
-	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
-	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
 )
 
@@ -35,9 +34,10 @@ func setupBehindProxy(t *testing.T, requestTimeout, statementTimeout time.Durati
 		proxy.Cut() // ends what a freeze holds, so that Close need not wait for it
 		pool.Close()
 	})
-	f.rebuild(func(d *rphttp.Deps) {
-		d.DB = pool
-		d.Reconciler = reconcile.NewReconciler(pool, domain.DefaultStaleness(), f.clock)
+	f.rebuild(func(_ *fixture, d *rphttp.Deps) {
+		a, err := app.New(pool, app.Config{Now: f.clock})
+		require.NoError(t, err)
+		d.App = a
 		d.Ready = pool.Ping
 		d.RequestTimeout = requestTimeout
 	})

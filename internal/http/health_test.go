@@ -37,7 +37,7 @@ func TestReadyz(t *testing.T) {
 // A readiness check gets a second: a database that does not answer by then
 // makes the probe fail in time rather than hang it.
 func TestReadyzWaitsASecondAtMost(t *testing.T) {
-	f := setupWith(t, func(d *rphttp.Deps) {
+	f := setupWith(t, func(_ *fixture, d *rphttp.Deps) {
 		d.Ready = func(ctx context.Context) error {
 			<-ctx.Done() // a frozen database
 			return ctx.Err()
@@ -53,7 +53,7 @@ func TestReadyzWaitsASecondAtMost(t *testing.T) {
 // so that load balancers stop sending traffic during the drain.
 func TestReadyzFailsWhileStopping(t *testing.T) {
 	stopping := make(chan struct{})
-	f := setupWith(t, func(d *rphttp.Deps) { d.Stopping = stopping })
+	f := setupWith(t, func(_ *fixture, d *rphttp.Deps) { d.Stopping = stopping })
 	require.Equal(t, http.StatusOK, f.get("/readyz", "").Code)
 	close(stopping)
 	res := f.get("/readyz", "")

@@ -3,11 +3,9 @@ package http
 import (
 	"fmt"
 	"net/http"
-	"sync"
 
-	"github.com/runproof/runproof/internal/authz"
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/repo"
 )
 
 // HubPage is one page of the operations hub, newest first.
@@ -100,64 +98,34 @@ func (a *api) listRuns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := repo.RunListParams{
+	req := app.ListRunsRequest{
 		WorkspaceID:   ws,
 		Subject:       identity(r.Context()).Subject,
 		EnvironmentID: f.environment,
+		Family:        f.family,
 		Status:        f.status,
 		Outcome:       f.outcome,
 		Stale:         f.stale,
-		Thresholds:    a.thresholds,
-		Now:           a.now(),
-		Family:        f.family,
-		Limit:         f.limit + 1, // one more tells whether a next page exists
+		Limit:         f.limit,
 	}
 	if f.cursor != "" {
 		pos, err := a.cursors.decode(f.cursor, f.key(ws)) // a cursor is bound to its workspace and filters
 		if err != nil {
 			return err
 		}
-		p.After = &pos
+		req.After = &pos
 	}
-	s := hubScratches.Get().(*hubScratch)
-	defer s.recycle()
-	m, err := repo.RunListForMember(r.Context(), a.db, p, &s.page)
+	list, err := a.app.ListRuns(r.Context(), req)
 	if err != nil {
 		return err
 	}
-	if err := authorize(m.Role, authz.CapView); err != nil {
-		return err
+	page := HubPage{Items: make([]Run, len(list.Runs))}
+	if list.Next != nil {
+		page.NextCursor = new(a.cursors.encode(*list.Next, f.key(ws)))
 	}
-	runs := s.page.Runs
-	page := HubPage{Items: s.items[:0]}
-	if len(runs) > f.limit {
-		last := runs[f.limit-1]
-		page.NextCursor = new(a.cursors.encode(repo.RunPosition{CreatedAt: last.CreatedAt, ID: last.ID}, f.key(ws)))
-		runs = runs[:f.limit]
+	v := view{now: list.Now, canReconcile: list.CanReconcile}
+	for i, run := range list.Runs {
+		page.Items[i] = a.renderRun(run, v)
 	}
-	v := view{now: p.Now, canReconcile: authz.Role(m.Role).Can(authz.CapReconcile), page: &s.render}
-	s.render.text.Grow(96 * len(runs)) // about a run's href and summary
-	for _, run := range runs {
-		page.Items = append(page.Items, a.renderRun(run, v))
-	}
-	s.items = page.Items
 	return writeJSON(w, http.StatusOK, &page)
-}
-
-// hubScratch holds a hub request's rows and rendered runs. Recycled, they
-// stop being most of the garbage a hub request makes (about 35 KB a page).
-type hubScratch struct {
-	page   repo.RunPage
-	render pageRender
-	items  []Run
-}
-
-var hubScratches = sync.Pool{New: func() any { return new(hubScratch) }}
-
-// recycle returns s to the pool, dropping what its slices point to.
-func (s *hubScratch) recycle() {
-	clear(s.items)
-	s.items = s.items[:0]
-	s.render.reset()
-	hubScratches.Put(s)
 }

@@ -15,13 +15,12 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/benchdata"
 	"github.com/runproof/runproof/internal/dbtest"
-	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/metrics"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
 // BenchmarkHub serves the first 50-row hub page (and a filtered page with a
@@ -49,12 +48,14 @@ func BenchmarkHub(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	staleness := domain.DefaultStaleness()
+	a, err := app.New(pool, app.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	router := rphttp.NewRouter(rphttp.Deps{
 		Log:          slog.New(slog.NewJSONHandler(io.Discard, nil)), // as in production, to a sink
-		DB:           pool,
+		App:          a,
 		Verifier:     verifier,
-		Reconciler:   reconcile.NewReconciler(pool, staleness, time.Now),
 		Metrics:      metrics.New(),
 		CursorSecret: secret,
 	}).(*chi.Mux)

@@ -21,7 +21,7 @@ import (
 func setupKeySet(t *testing.T, idp *jwkstest.Server, vc authz.VerifierConfig) *fixture {
 	t.Helper()
 	var f *fixture
-	f = setupWith(t, func(d *rphttp.Deps) {
+	f = setupWith(t, func(_ *fixture, d *rphttp.Deps) {
 		keys, err := authz.NewKeySet(t.Context(), authz.KeySetConfig{URL: idp.URL, UnknownKIDEvery: time.Nanosecond, Log: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
 		vc.KeySet, vc.Now = keys, func() time.Time { return f.now }

@@ -1,23 +1,10 @@
 package http
 
 import (
-	"context"
 	"net/http"
 
-	"github.com/runproof/runproof/internal/authz"
-	"github.com/runproof/runproof/internal/domain"
-	"github.com/runproof/runproof/internal/reconcile"
-	"github.com/runproof/runproof/internal/repo"
+	"github.com/runproof/runproof/internal/app"
 )
-
-// Reconciler decides and, unless asked for a dry run, finalizes one run;
-// *reconcile.Reconciler is one. It returns domain.ErrNotFound for a run outside
-// the workspace and domain.ErrConflict when the run kept changing.
-type Reconciler interface {
-	Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error)
-	// Staleness is the rule it judges staleness by; the API shows the same.
-	Staleness() domain.Staleness
-}
 
 // ReconcileRequest is the optional body of POST .../reconcile.
 type ReconcileRequest struct {
@@ -81,18 +68,8 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &body); err != nil {
 		return err
 	}
-	// Visibility and role are decided on this read, before any proof is
-	// read; the reconciler judges the same row.
-	caller := identity(r.Context()).Subject
-	m, run, err := repo.RunGetWholeForMember(r.Context(), a.db, ws, caller, id)
-	if err != nil {
-		return err
-	}
-	if err := authorize(m.Role, authz.CapReconcile); err != nil {
-		return err
-	}
-	res, err := a.reconciler.Reconcile(r.Context(), reconcile.Request{
-		WorkspaceID: ws, RunID: id, DryRun: body.DryRun, Note: body.Note, Actor: caller, Run: &run,
+	res, err := a.app.Reconcile(r.Context(), app.ReconcileRequest{
+		WorkspaceID: ws, RunID: id, Subject: identity(r.Context()).Subject, DryRun: body.DryRun, Note: body.Note,
 	})
 	if err != nil {
 		return err
@@ -101,9 +78,6 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	var outcome *string
 	if d.Outcome != nil {
 		outcome = new(string(*d.Outcome))
-	}
-	if !res.DryRun {
-		a.metrics.CountDecision(string(run.Family()), string(d.Kind), deref(outcome))
 	}
 	proof, err := proofOf(d.Proof)
 	if err != nil {
@@ -114,17 +88,10 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 		links[i] = RelatedLink(l)
 	}
 	return writeJSON(w, http.StatusOK, ReconcileResponse{
-		Run: a.renderRun(viewOf(res.Run), view{now: a.now(), canReconcile: true}),
+		Run: a.renderRun(res.Run, view{now: res.Now, canReconcile: true}),
 		Reconciliation: ReconcileDecision{
 			Decision: string(d.Kind), Outcome: outcome, ReasonCode: d.ReasonCode, Explanation: d.Explanation,
 			Proof: proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
 		},
 	})
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -11,30 +11,35 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/metrics"
-	"github.com/runproof/runproof/internal/repo"
 )
+
+// UseCases are the operations the handlers call, one per route; *app.App
+// is them.
+type UseCases interface {
+	ListRuns(ctx context.Context, req app.ListRunsRequest) (app.RunList, error)
+	GetRun(ctx context.Context, req app.GetRunRequest) (app.RunDetail, error)
+	Reconcile(ctx context.Context, req app.ReconcileRequest) (app.ReconcileResult, error)
+	Families(ctx context.Context, workspaceID int64, subject string) ([]app.Family, error)
+	// Staleness is the rule runs are judged by; stale explanations quote it.
+	Staleness() domain.Staleness
+}
 
 // Deps is everything the handlers need; main builds it once.
 type Deps struct {
 	Log *slog.Logger
-	// DB runs the API's queries (a pool).
-	DB repo.DBTX
+	// App runs the use cases.
+	App UseCases
 	// Verifier checks bearer tokens.
 	Verifier TokenVerifier
-	// Reconciler decides and finalizes runs for POST .../reconcile; its
-	// staleness rule (CONTRACT §1) is the one every response shows.
-	Reconciler Reconciler
-	// Metrics records request latency and reconcile decisions; a fresh
-	// registry when nil.
+	// Metrics records request latency; a fresh registry when nil.
 	Metrics *metrics.Metrics
 	// CursorSecret is the key material hub cursors are sealed with (derived
 	// from CURSOR_SECRET or the HS256 secret, see serve); random when empty, so
 	// cursors then die with the process.
 	CursorSecret []byte
-	// Now is the clock; time.Now when nil.
-	Now func() time.Time
 	// Ready reports whether the service can serve: database reachable and
 	// migrations applied. It is given at most a second.
 	Ready func(ctx context.Context) error
@@ -56,41 +61,30 @@ type Deps struct {
 // api is the handlers' shared state, built once from Deps.
 type api struct {
 	log            *slog.Logger
-	db             repo.DBTX
+	app            UseCases
 	verifier       TokenVerifier
-	reconciler     Reconciler
 	staleness      domain.Staleness
-	thresholds     repo.StaleThresholds // staleness for SQL, converted once
-	families       Families             // the families response, built once
 	metrics        *metrics.Metrics
 	metricsHandler http.Handler
 	cursors        cursorCodec
-	now            func() time.Time
 	ready          func(ctx context.Context) error
 	readiness      readiness
 }
 
-// NewRouter returns the service's routes (CONTRACT §6).
+// NewRouter returns the service's routes (api/openapi.yaml describes them).
 func NewRouter(d Deps) http.Handler {
 	a := &api{
-		log:        d.Log,
-		db:         d.DB,
-		verifier:   d.Verifier,
-		reconciler: d.Reconciler,
-		staleness:  d.Reconciler.Staleness(),
-		thresholds: repo.ThresholdsOf(d.Reconciler.Staleness()),
-		families:   familiesOf(d.Reconciler.Staleness()),
-		metrics:    d.Metrics,
-		cursors:    newCursorCodec(d.CursorSecret),
-		now:        d.Now,
-		ready:      d.Ready,
-		readiness:  readiness{stopping: d.Stopping},
+		log:       d.Log,
+		app:       d.App,
+		verifier:  d.Verifier,
+		staleness: d.App.Staleness(),
+		metrics:   d.Metrics,
+		cursors:   newCursorCodec(d.CursorSecret),
+		ready:     d.Ready,
+		readiness: readiness{stopping: d.Stopping},
 	}
 	if a.metrics == nil {
 		a.metrics = metrics.New()
-	}
-	if a.now == nil {
-		a.now = time.Now
 	}
 	a.metricsHandler = a.metrics.Handler()
 

@@ -21,12 +21,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/api"
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/authz"
 	"github.com/runproof/runproof/internal/dbtest"
-	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
 	"github.com/runproof/runproof/internal/metrics"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
 var secret = []byte("test-secret-test-secret-test-secret!")
@@ -67,28 +66,26 @@ func setup(t *testing.T) *fixture {
 }
 
 // setupWith is setup with deps changed by change before the router is built.
-func setupWith(t *testing.T, change func(*rphttp.Deps)) *fixture {
+func setupWith(t *testing.T, change func(*fixture, *rphttp.Deps)) *fixture {
 	t.Helper()
 	t.Parallel()
 	return newFixture(t, change)
 }
 
 // newFixture builds a fixture for a test or a fuzz target.
-func newFixture(t testing.TB, change func(*rphttp.Deps)) *fixture {
+func newFixture(t testing.TB, change func(*fixture, *rphttp.Deps)) *fixture {
 	t.Helper()
 	f := &fixture{t: t, now: time.Now().UTC().Truncate(time.Microsecond)}
 	f.pool, f.url = dbtest.NewWithURL(t)
 	verifier, err := authz.NewVerifier(authz.VerifierConfig{HS256Secret: secret, Now: f.clock})
 	require.NoError(t, err)
-	staleness := domain.DefaultStaleness()
+	meters := metrics.New()
 	deps := rphttp.Deps{
 		Log:          slog.New(slog.NewJSONHandler(&f.logs, nil)),
-		DB:           f.pool,
+		App:          f.app(app.Config{Metrics: meters}),
 		Verifier:     verifier,
-		Reconciler:   reconcile.NewReconciler(f.pool, staleness, f.clock),
-		Metrics:      metrics.New(),
+		Metrics:      meters,
 		CursorSecret: secret,
-		Now:          f.clock,
 		Ready:        func(context.Context) error { return f.ready },
 	}
 	f.deps = deps
@@ -97,14 +94,23 @@ func newFixture(t testing.TB, change func(*rphttp.Deps)) *fixture {
 }
 
 // rebuild makes the fixture's router again, with its deps changed by change.
-func (f *fixture) rebuild(change func(*rphttp.Deps)) {
+func (f *fixture) rebuild(change func(*fixture, *rphttp.Deps)) {
 	if change != nil {
-		change(&f.deps)
+		change(f, &f.deps)
 	}
 	f.router = rphttp.NewRouter(f.deps).(*chi.Mux)
 }
 
 func (f *fixture) clock() time.Time { return f.now }
+
+// app is an App on the fixture's database and clock, configured by cfg.
+func (f *fixture) app(cfg app.Config) *app.App {
+	f.t.Helper()
+	cfg.Now = f.clock
+	a, err := app.New(f.pool, cfg)
+	require.NoError(f.t, err)
+	return a
+}
 
 // token is a valid bearer token for sub.
 func (f *fixture) token(sub string) string {

@@ -4,13 +4,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/apiclient"
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/domain"
 	rphttp "github.com/runproof/runproof/internal/http"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
 // The router applies the configured thresholds (STALE_RUNNING_AFTER), not the
@@ -19,8 +18,8 @@ import (
 func TestConfiguredThresholdsApply(t *testing.T) {
 	staleness, err := domain.ParseRunningThresholds("inventory.sync=10m", domain.DefaultStaleness())
 	require.NoError(t, err)
-	f := setupWith(t, func(d *rphttp.Deps) {
-		d.Reconciler = reconcile.NewReconciler(d.DB.(*pgxpool.Pool), staleness, d.Now)
+	f := setupWith(t, func(f *fixture, d *rphttp.Deps) {
+		d.App = f.app(app.Config{Staleness: staleness})
 	})
 	ws := f.workspace("w")
 	f.member(ws, "alice", "operator")
@@ -33,7 +32,7 @@ func TestConfiguredThresholdsApply(t *testing.T) {
 
 	run := ok(t, alice.getRun(ws, inventory, apiclient.GetRunParams{})).JSON200
 	require.True(t, run.Stale)
-	require.Contains(t, *run.Explanation, "(allowed: 10 min)")
+	require.Contains(t, *run.Explanation, "inventory sync runs go stale after 10 minutes")
 	require.False(t, ok(t, alice.getRun(ws, baseline, apiclient.GetRunParams{})).JSON200.Stale)
 
 	running := map[string]int{}

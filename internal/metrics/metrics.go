@@ -19,6 +19,7 @@ type Metrics struct {
 	requestDuration *prometheus.HistogramVec
 	decisions       *prometheus.CounterVec
 	staleWaiting    prometheus.Gauge
+	runFailures     prometheus.Counter
 }
 
 // New returns a fresh registry holding the Go runtime and process collectors
@@ -46,6 +47,12 @@ func New() *Metrics {
 			Name:      "stale_runs_waiting",
 			Help:      "Stale runs not yet finalized, as counted after the last sweep pass.",
 		}),
+		runFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "runproof",
+			Subsystem: "sweep",
+			Name:      "run_failures_total",
+			Help:      "Stale runs a sweep pass could not finalize on their own (each named in a log line); the next pass tries them again.",
+		}),
 	}
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
@@ -53,6 +60,7 @@ func New() *Metrics {
 		m.requestDuration,
 		m.decisions,
 		m.staleWaiting,
+		m.runFailures,
 	)
 	return m
 }
@@ -92,4 +100,9 @@ func (m *Metrics) CountDecision(family, decision, outcome string) {
 // SetStaleWaiting records how many stale runs still wait for a sweep.
 func (m *Metrics) SetStaleWaiting(n int64) {
 	m.staleWaiting.Set(float64(n))
+}
+
+// CountSweepRunFailure records one stale run a sweep pass could not finalize.
+func (m *Metrics) CountSweepRunFailure() {
+	m.runFailures.Inc()
 }

@@ -6,8 +6,9 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// backupAdapter decides backup.schedule.execute runs (docs/contract.md) from the
-// backup set they produced, its items, the skip reason and failures.
+// backupAdapter decides backup.schedule.execute runs (docs/contract.md,
+// section 4.5) from the backup set they produced, its items, the skip reason
+// and failures.
 type backupAdapter struct{}
 
 // Family implements Adapter.

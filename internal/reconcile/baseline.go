@@ -6,8 +6,8 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// baselineAdapter decides baseline.capture runs (docs/contract.md) from the
-// snapshot they produced, their eligibility, gaps and failures.
+// baselineAdapter decides baseline.capture runs (docs/contract.md, section
+// 4.4) from the snapshot they produced, their eligibility, gaps and failures.
 type baselineAdapter struct{}
 
 // Family implements Adapter.

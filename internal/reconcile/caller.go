@@ -31,13 +31,12 @@ func notStale(run domain.Run, s domain.Staleness, now time.Time) domain.Decision
 		Links:       []domain.Link{}}
 }
 
-// StalePath is the sweep's decision for a stale run (the generic stale path
-// of docs/contract.md) given what was decided about it: a finalized d is
-// returned unchanged; anything else
-// (unsupported_family, not_reconciled) finalizes the run as failed with
-// reason run.stale, or the adapter's reason code, proof and links when it
-// was not_reconciled, an explanation that no proof of completed work was
-// found, and adapter "generic/v1". It never fails.
+// StalePath is the sweep's decision (docs/contract.md, section 5.2) for a
+// stale run given what was decided about it: a finalized d is returned
+// unchanged; anything else (unsupported_family, not_reconciled) finalizes
+// the run as failed with reason run.stale, or the adapter's reason code,
+// proof and links when it was not_reconciled, an explanation that no proof
+// of completed work was found, and adapter "generic/v1". It never fails.
 func StalePath(d domain.Decision, run domain.Run) domain.Decision {
 	if d.Kind == domain.DecisionFinalized {
 		return d

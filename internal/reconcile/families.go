@@ -34,8 +34,8 @@ type Rule struct {
 const notReconciledName = string(domain.DecisionNotReconciled)
 
 // Families lists the supported families and the named unsupported ones with
-// their rules (docs/contract.md), for the families endpoint. It returns fresh
-// slices on every call; it never fails.
+// their rules (docs/contract.md, sections 3 and 4), for the families
+// endpoint. It returns fresh slices on every call; it never fails.
 func Families() []FamilyInfo {
 	out := make([]FamilyInfo, 0, len(knownFamilies))
 	for _, k := range knownFamilies {
@@ -47,10 +47,6 @@ func Families() []FamilyInfo {
 	}
 	return out
 }
-
-// FamilyName returns the operator name of a canonical family
-// (wording.FamilyName), for callers not yet moved to package wording.
-func FamilyName(canonical domain.Family) string { return wording.FamilyName(canonical) }
 
 // knownFamily is a family runproof knows by name: supported when the
 // registry holds its adapter.

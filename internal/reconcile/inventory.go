@@ -6,8 +6,8 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// inventoryAdapter decides inventory.sync runs (docs/contract.md) from their
-// coverage claims and the inventory items they last saw.
+// inventoryAdapter decides inventory.sync runs (docs/contract.md, section
+// 4.3) from their coverage claims and the inventory items they last saw.
 type inventoryAdapter struct{}
 
 // Family implements Adapter.

@@ -6,12 +6,12 @@ import (
 	"github.com/runproof/runproof/internal/wording"
 )
 
-// resolution is what the artifact rules of docs/contract.md found for a run that
-// produces one artifact (a baseline snapshot, a backup set), with the figures
-// for the proof. Out of scope (fail closed) and ambiguous come first; else
-// found is the one artifact the decision may use, or nil when none is valid
-// (none recorded, or the pointer names none that is valid: missing,
-// malformed, another profile or schedule, another run).
+// resolution is what the artifact rules (docs/contract.md, section 4.1)
+// found for a run that produces one artifact (a baseline snapshot, a backup
+// set), with the figures for the proof. Out of scope (fail closed) and
+// ambiguous come first; else found is the one artifact the decision may use,
+// or nil when none is valid (none recorded, or the pointer names none that
+// is valid: missing, malformed, another profile or schedule, another run).
 type resolution[T any] struct {
 	found *T
 	// outOfScope counts distinct artifacts tied to the run outside its scope.

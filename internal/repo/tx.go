@@ -2,7 +2,9 @@ package repo
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -25,8 +27,14 @@ func InTx(ctx context.Context, db TxStarter, readOnly bool, fn func(tx DBTX) err
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	// Rolls back on fn's error or panic; a no-op after Commit.
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // fn's error or panic is the one to report
+	// Rolls back on fn's error or panic; a no-op after Commit. Bounded: a
+	// frozen database must not hold up the caller or a shutdown, and a
+	// transaction left open rolls back as its connection closes.
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		defer cancel()
+		tx.Rollback(ctx) //nolint:errcheck // fn's error or panic is the one to report
+	}()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -34,4 +42,46 @@ func InTx(ctx context.Context, db TxStarter, readOnly bool, fn func(tx DBTX) err
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// Pool is what the use cases run on: queries, and transactions of their
+// own. A *pgxpool.Pool is one.
+type Pool interface {
+	DBTX
+	TxStarter
+}
+
+// ErrTxLost marks a savepoint that could not be set, released or rolled
+// back to: the connection is gone or the context ended, so the whole
+// transaction is lost, not only the step's work.
+var ErrTxLost = errors.New("transaction lost")
+
+// InSavepoint runs fn inside a savepoint of transaction tx. When fn fails,
+// only its work is undone and tx goes on; the error is fn's, or wraps
+// ErrTxLost when tx cannot go on.
+func InSavepoint(ctx context.Context, tx DBTX, fn func() error) error {
+	if _, err := tx.Exec(ctx, `SAVEPOINT runproof_step`); err != nil {
+		return fmt.Errorf("%w: %w", ErrTxLost, err)
+	}
+	if err := fn(); err != nil {
+		for _, undo := range []string{`ROLLBACK TO SAVEPOINT runproof_step`, `RELEASE SAVEPOINT runproof_step`} {
+			if _, uErr := tx.Exec(ctx, undo); uErr != nil {
+				return fmt.Errorf("%w: %w (undoing it: %w)", ErrTxLost, err, uErr)
+			}
+		}
+		return err
+	}
+	if _, err := tx.Exec(ctx, `RELEASE SAVEPOINT runproof_step`); err != nil {
+		return fmt.Errorf("%w: %w", ErrTxLost, err)
+	}
+	return nil
+}
+
+// LimitStatements sets the statement and lock-wait limit of transaction tx
+// to d, whatever the pool's: a sweep batch of thousands of runs may need
+// longer than an API request.
+func LimitStatements(ctx context.Context, tx DBTX, d time.Duration) error {
+	ms := max(d.Milliseconds(), 1)
+	_, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d", ms, ms))
+	return err
 }

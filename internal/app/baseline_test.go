@@ -1,4 +1,4 @@
-package reconcile_test
+package app_test
 
 import (
 	"testing"

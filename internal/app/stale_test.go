@@ -1,4 +1,4 @@
-package reconcile_test
+package app_test
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 	"github.com/runproof/runproof/internal/repo"
 )
 
-// TestStaleInGoAndSQLAgree checks the two spellings of CONTRACT §1's stale
-// rule against each other: domain.Staleness.IsStale (the API's stale flag, the
-// manual path) and the SQL the sweeper claims with, on runs of every family
+// TestStaleInGoAndSQLAgree checks the two spellings of the stale rule
+// (docs/contract.md, section 2) against each other: domain.Staleness.IsStale (the API's stale flag, the
+// manual path) and the SQL the sweep claims with, on runs of every family
 // and alias just inside and just past their thresholds.
 func TestStaleInGoAndSQLAgree(t *testing.T) {
 	t.Parallel()

@@ -1,4 +1,4 @@
-package sweep_test
+package app_test
 
 import (
 	"context"
@@ -15,19 +15,20 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/reconcile"
 	"github.com/runproof/runproof/internal/repo"
-	"github.com/runproof/runproof/internal/sweep"
 )
 
-func newSweeper(t testing.TB, pool *pgxpool.Pool, now time.Time, batch, workers int) *sweep.Sweeper {
+// newSweeper is an App whose sweep passes claim batch runs per transaction
+// with workers at once, at the fixed time now.
+func newSweeper(t testing.TB, pool *pgxpool.Pool, now time.Time, batch, workers int) *app.App {
 	t.Helper()
-	s, err := sweep.New(pool, sweep.Config{BatchSize: batch, Workers: workers, Now: func() time.Time { return now }})
+	a, err := app.New(pool, app.Config{SweepBatchSize: batch, SweepWorkers: workers, Now: func() time.Time { return now }})
 	require.NoError(t, err)
-	return s
+	return a
 }
 
 // finalState is a run as the assertions need it.
@@ -111,12 +112,12 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 
 	start := make(chan struct{})
 	var wg sync.WaitGroup
-	results := make([]sweep.Result, 3)
+	results := make([]app.SweepResult, 3)
 	for i := range results {
 		s := newSweeper(t, pool, now, 250, 2)
 		wg.Go(func() {
 			<-start
-			res, err := s.RunOnce(ctx, sweep.Options{})
+			res, err := s.Sweep(ctx, app.SweepOptions{})
 			assert.NoError(t, err)
 			results[i] = res
 		})
@@ -137,9 +138,9 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 	slices.Reverse(byHandOrder)
 	wg.Go(func() {
 		<-start
-		rec := reconcile.NewReconciler(pool, domain.DefaultStaleness(), func() time.Time { return now })
+		byHand := newSweeper(t, pool, now, 1, 1)
 		for _, id := range byHandOrder {
-			_, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: f.ws, RunID: id, Actor: "operator"})
+			_, err := byHand.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: f.ws, RunID: id, Subject: "operator"})
 			assert.NoError(t, err)
 		}
 	})
@@ -173,7 +174,7 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 			require.Equal(t, "succeeded", r.outcome)
 			continue
 		}
-		want := cases[r.kase]
+		want := sweepCases[r.kase]
 		require.Equal(t, want.outcome, r.outcome, "run %d (%s)", r.id, r.kase)
 		require.Equal(t, want.reason, r.rec.ReasonCode, "run %d (%s)", r.id, r.kase)
 		if r.rec.Source == "manual" {
@@ -197,7 +198,7 @@ func TestThreeSweepersWithJobCompletions(t *testing.T) {
 	t.Logf("finalized: %d by the sweepers, %d by hand", bySweep, byHand)
 }
 
-func TestRunOnceSummaryAndDryRun(t *testing.T) {
+func TestSweepSummaryAndDryRun(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := dbtest.New(t)
@@ -206,23 +207,23 @@ func TestRunOnceSummaryAndDryRun(t *testing.T) {
 	s := newSweeper(t, pool, now, 1000, 2)
 	before := readRuns(t, pool, f.ws)
 
-	dry, err := s.RunOnce(ctx, sweep.Options{DryRun: true, WorkspaceID: &f.ws})
+	dry, err := s.Sweep(ctx, app.SweepOptions{DryRun: true, WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Equal(t, 90, dry.Claimed)
 	require.Zero(t, dry.Finalized)
 	require.Equal(t, before, readRuns(t, pool, f.ws), "a dry run writes nothing")
 
-	res, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	res, err := s.Sweep(ctx, app.SweepOptions{WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Equal(t, 90, res.Finalized)
 	require.Equal(t, dry.Counts, res.Counts, "the dry run predicted the real one")
 	inv := domain.FamilyInventorySync
-	require.Equal(t, 20, res.Counts[sweep.Key{Family: inv, Decision: domain.DecisionFinalized, Outcome: domain.OutcomeSucceeded}]+
-		res.Counts[sweep.Key{Family: inv, Decision: domain.DecisionFinalized, Outcome: domain.OutcomePartiallySucceeded}])
-	require.Equal(t, 10, res.Counts[sweep.Key{Family: inv, Decision: domain.DecisionNotReconciled, Outcome: domain.OutcomeFailed}])
-	require.Equal(t, 10, res.Counts[sweep.Key{Family: "policy.sync", Decision: domain.DecisionUnsupportedFamily, Outcome: domain.OutcomeFailed}])
+	require.Equal(t, 20, res.Counts[app.DecisionKey{Family: inv, Decision: domain.DecisionFinalized, Outcome: domain.OutcomeSucceeded}]+
+		res.Counts[app.DecisionKey{Family: inv, Decision: domain.DecisionFinalized, Outcome: domain.OutcomePartiallySucceeded}])
+	require.Equal(t, 10, res.Counts[app.DecisionKey{Family: inv, Decision: domain.DecisionNotReconciled, Outcome: domain.OutcomeFailed}])
+	require.Equal(t, 10, res.Counts[app.DecisionKey{Family: "policy.sync", Decision: domain.DecisionUnsupportedFamily, Outcome: domain.OutcomeFailed}])
 
-	again, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	again, err := s.Sweep(ctx, app.SweepOptions{WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Zero(t, again.Claimed, "nothing left to sweep")
 }
@@ -246,7 +247,7 @@ func TestDryRunLocksNothingAndCannotWrite(t *testing.T) {
 
 	s := newSweeper(t, pool, now, 1000, 1)
 	var lockErr, writeErr error
-	s.SetAfterClaim(func(ctx context.Context, tx repo.DBTX) {
+	app.SetAfterClaim(s, func(ctx context.Context, tx repo.DBTX) {
 		rows, err := pool.Query(ctx, `SELECT id FROM operation_runs
 			WHERE workspace_id = $1 AND id <> $2 AND status <> 'completed' FOR UPDATE NOWAIT`, f.ws, held)
 		if err == nil {
@@ -262,7 +263,7 @@ func TestDryRunLocksNothingAndCannotWrite(t *testing.T) {
 	})
 	lockedCtx, cancel := context.WithTimeout(ctx, 10*time.Second) // a dry run waiting on the held row fails, not hangs
 	defer cancel()
-	dry, err := s.RunOnce(lockedCtx, sweep.Options{DryRun: true, WorkspaceID: &f.ws})
+	dry, err := s.Sweep(lockedCtx, app.SweepOptions{DryRun: true, WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Equal(t, f.stale, dry.Claimed, "the held run is judged, not skipped")
 	require.NoError(t, lockErr, "the dry run's runs stay free to lock")
@@ -278,10 +279,10 @@ func TestWorkspaceFilter(t *testing.T) {
 	now := time.Now()
 	f := seedFixture(t, pool, 18, now)
 	other := f.ws + 1000
-	res, err := newSweeper(t, pool, now, 10, 1).RunOnce(ctx, sweep.Options{WorkspaceID: &other})
+	res, err := newSweeper(t, pool, now, 10, 1).Sweep(ctx, app.SweepOptions{WorkspaceID: &other})
 	require.NoError(t, err)
 	require.Zero(t, res.Claimed)
-	res, err = newSweeper(t, pool, now, 10, 1).RunOnce(ctx, sweep.Options{WorkspaceID: &f.ws})
+	res, err = newSweeper(t, pool, now, 10, 1).Sweep(ctx, app.SweepOptions{WorkspaceID: &f.ws})
 	require.NoError(t, err)
 	require.Equal(t, 18, res.Finalized)
 	require.Equal(t, 2, res.Batches)

@@ -1,4 +1,4 @@
-package reconcile_test
+package app_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
@@ -43,14 +44,14 @@ func TestReconcileCallerChecks(t *testing.T) {
 
 	t.Run("unknown run and run of another workspace are not found", func(t *testing.T) {
 		run := partialInventory(s)
-		_, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.OtherWS, RunID: run.ID})
+		_, err := b.app.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.OtherWS, RunID: run.ID, Subject: member})
 		require.ErrorIs(t, err, domain.ErrNotFound)
-		_, err = b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID + 1_000_000})
+		_, err = b.app.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.WS, RunID: run.ID + 1_000_000, Subject: member})
 		require.ErrorIs(t, err, domain.ErrNotFound)
 	})
 	t.Run("completed run is already terminal", func(t *testing.T) {
 		run := prooftest.InsertRun(t, b.pool, prooftest.Run{WS: b.w.WS, Env: &b.w.Env, Type: "inventory.sync", Status: "completed", Outcome: "cancelled"})
-		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		res, err := b.reconcileAs(ctx, member, run, false)
 		require.NoError(t, err)
 		require.Equal(t, domain.DecisionAlreadyTerminal, res.Decision.Kind)
 		require.Equal(t, domain.OutcomeCancelled, *res.Decision.Outcome)
@@ -58,12 +59,12 @@ func TestReconcileCallerChecks(t *testing.T) {
 		require.Regexp(t, `^Run [0-9]+ already completed at [0-9]{2}:[0-9]{2} UTC on .* \(outcome: cancelled\); nothing was changed\.$`, res.Decision.Explanation)
 		requireCalmSentence(t, res.Decision)
 		require.False(t, res.Applied)
-		require.Equal(t, run, res.Run)
+		require.Equal(t, run, res.Run.Run)
 	})
 	t.Run("fresh run is not stale, a dry run still evaluates", func(t *testing.T) {
 		run := prooftest.InsertRun(t, b.pool, prooftest.Run{WS: b.w.WS, Env: &b.w.Env, Type: "inventory_sync",
 			Started: time.Now().Add(-10 * time.Minute), Context: inventoryCtx([]string{}, obj{}, "provider_connection_missing")})
-		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		res, err := b.reconcileAs(ctx, member, run, false)
 		require.NoError(t, err)
 		require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 		require.Equal(t, reconcile.ReasonNotStale, res.Decision.ReasonCode)
@@ -71,7 +72,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 		requireCalmSentence(t, res.Decision)
 		require.False(t, res.Applied)
 
-		dry, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, DryRun: true})
+		dry, err := b.reconcileAs(ctx, member, run, true)
 		require.NoError(t, err)
 		require.Equal(t, domain.DecisionFinalized, dry.Decision.Kind)
 		require.Equal(t, domain.OutcomeBlocked, *dry.Decision.Outcome)
@@ -82,7 +83,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 	t.Run("queued run within the queued threshold", func(t *testing.T) {
 		run := prooftest.InsertRun(t, b.pool, prooftest.Run{WS: b.w.WS, Env: &b.w.Env, Type: "inventory.sync", Status: "queued",
 			Started: time.Now().Add(-5 * time.Minute)})
-		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		res, err := b.reconcileAs(ctx, member, run, false)
 		require.NoError(t, err)
 		require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
 		require.Contains(t, res.Decision.Explanation, "is not stale yet: queued for 5 minutes without starting, and queued runs go stale after 15 minutes;")
@@ -90,7 +91,7 @@ func TestReconcileCallerChecks(t *testing.T) {
 	})
 	t.Run("stale dry run evaluates and never writes", func(t *testing.T) {
 		run := partialInventory(s)
-		res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, DryRun: true})
+		res, err := b.reconcileAs(ctx, member, run, true)
 		require.NoError(t, err)
 		require.Equal(t, domain.OutcomePartiallySucceeded, *res.Decision.Outcome)
 		require.False(t, res.Applied)
@@ -98,16 +99,17 @@ func TestReconcileCallerChecks(t *testing.T) {
 	})
 	t.Run("applied once, then already terminal", func(t *testing.T) {
 		run := partialInventory(s)
-		first, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		first, err := b.reconcileAs(ctx, "alice", run, false)
 		require.NoError(t, err)
 		require.True(t, first.Applied)
 		require.Equal(t, domain.OutcomePartiallySucceeded, first.Run.Outcome)
-		rec := reconciliationOf(t, first.Run)
+		rec := reconciliationOf(t, first.Run.Run)
 		require.NotNil(t, rec)
-		require.Equal(t, "system", rec.Actor, "no subject recorded as system")
+		require.Equal(t, "alice", rec.Actor, "the member is recorded")
+		require.Equal(t, domain.SourceManual, rec.Source)
 		require.Empty(t, rec.Note)
 
-		again, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, Actor: "bob"})
+		again, err := b.reconcileAs(ctx, "bob", run, false)
 		require.NoError(t, err)
 		require.False(t, again.Applied)
 		require.Equal(t, domain.DecisionAlreadyTerminal, again.Decision.Kind)
@@ -123,33 +125,33 @@ func TestReconcileJudgesAgainAfterALateProofWrite(t *testing.T) {
 
 	t.Run("finalizes on the new proof", func(t *testing.T) {
 		run := baselineRun{snapshots: []snap{{where: inScope, items: 48}}, pointTo: -1}.setup(s)
-		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
+		rec := newApp(t, b.pool)
 		var seen []domain.Decision
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, d domain.Decision) {
+		app.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, d domain.Decision) {
 			seen = append(seen, d)
 			if len(seen) == 1 {
 				_, err := b.pool.Exec(ctx, `UPDATE baseline_snapshots SET gap_count = 4 WHERE operation_run_id = $1`, r.ID)
 				require.NoError(t, err)
 			}
 		})
-		res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		res, err := rec.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.WS, RunID: run.ID, Subject: member})
 		require.NoError(t, err)
 		require.Len(t, seen, 2, "judged twice")
 		require.Equal(t, domain.OutcomeSucceeded, *seen[0].Outcome, "the first judgement saw no gaps")
 		require.True(t, res.Applied)
 		require.Equal(t, domain.OutcomePartiallySucceeded, *res.Decision.Outcome)
 		require.Equal(t, domain.OutcomePartiallySucceeded, res.Run.Outcome)
-		require.Contains(t, reconciliationOf(t, res.Run).Explanation, "4 gaps")
+		require.Contains(t, reconciliationOf(t, res.Run.Run).Explanation, "4 gaps")
 	})
 	t.Run("new proof that fails closed is not written", func(t *testing.T) {
 		run := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
-		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
+		rec := newApp(t, b.pool)
 		calls := 0
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
+		app.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
 			calls++
 			prooftest.Items(t, b.pool, b.w.OtherWS, b.w.OtherWSEnv, r.ID, "deviceConfiguration", 1)
 		})
-		res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		res, err := rec.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.WS, RunID: run.ID, Subject: member})
 		require.NoError(t, err)
 		require.Equal(t, 1, calls)
 		require.False(t, res.Applied)
@@ -158,53 +160,56 @@ func TestReconcileJudgesAgainAfterALateProofWrite(t *testing.T) {
 	})
 	t.Run("a job completing meanwhile wins", func(t *testing.T) {
 		run := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
-		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
+		rec := newApp(t, b.pool)
+		app.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
 			_, err := b.pool.Exec(ctx, `UPDATE operation_runs SET status = 'completed', outcome = 'succeeded', completed_at = now() WHERE id = $1`, r.ID)
 			require.NoError(t, err)
 		})
-		res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		res, err := rec.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.WS, RunID: run.ID, Subject: member})
 		require.NoError(t, err)
 		require.False(t, res.Applied)
 		require.Equal(t, domain.DecisionAlreadyTerminal, res.Decision.Kind)
 		require.Equal(t, domain.OutcomeSucceeded, *res.Decision.Outcome)
 		require.Equal(t, domain.OutcomeSucceeded, res.Run.Outcome)
-		require.Nil(t, reconciliationOf(t, res.Run))
+		require.Nil(t, reconciliationOf(t, res.Run.Run))
 	})
 	t.Run("proof that keeps changing ends in a conflict", func(t *testing.T) {
 		run := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
-		rec := reconcile.NewReconciler(b.pool, domain.DefaultStaleness(), time.Now)
+		rec := newApp(t, b.pool)
 		calls := 0
-		reconcile.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
+		app.SetBeforeWrite(rec, func(ctx context.Context, r domain.Run, _ domain.Decision) {
 			calls++
 			prooftest.Items(t, b.pool, b.w.WS, b.w.Env, r.ID, "deviceConfiguration", 1)
 		})
-		_, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID})
+		_, err := rec.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.WS, RunID: run.ID, Subject: member})
 		require.ErrorIs(t, err, domain.ErrConflict)
 		require.Equal(t, 3, calls, "3 attempts")
 		require.Equal(t, domain.StatusRunning, prooftest.Get(t, b.pool, b.w.WS, run.ID).Status)
 	})
 }
 
-// A caller that read the run whole passes it in: Reconcile then judges that
-// row without reading it again.
-func TestReconcileUsesTheCallersRead(t *testing.T) {
+// A manual reconcile reads the run once, with the member's access, and
+// judges that row: a run that is not stale costs that one query, and a
+// finalization adds the proof and the guarded write (and, until the write
+// returns the row it wrote, one read of it).
+func TestReconcileReadsTheRunOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, url := dbtest.NewWithURL(t)
 	pool, counter := prooftest.CountingPool(t, url)
-	w := prooftest.NewWorld(t, pool)
-	rec := reconcile.NewReconciler(pool, domain.DefaultStaleness(), time.Now)
-	fresh := prooftest.InsertRun(t, pool, prooftest.Run{WS: w.WS, Env: &w.Env, Type: "inventory.sync", Started: time.Now()})
+	b := newHarness(t, pool)
+	fresh := prooftest.InsertRun(t, pool, prooftest.Run{WS: b.w.WS, Env: &b.w.Env, Type: "inventory.sync", Started: time.Now()})
+	stale := partialInventory(scene{t: t, b: b, typ: string(domain.FamilyInventorySync)})
 
 	counter.Reset()
-	res, err := rec.Reconcile(ctx, reconcile.Request{WorkspaceID: w.WS, RunID: fresh.ID, Run: &fresh})
+	res, err := b.reconcileAs(ctx, member, fresh, false)
 	require.NoError(t, err)
 	require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
-	require.Zero(t, counter.Queries(), "the caller's read is judged as is")
+	require.Equal(t, int64(1), counter.RoundTrips(), "the member's read is judged as is")
 
-	res, err = rec.Reconcile(ctx, reconcile.Request{WorkspaceID: w.WS, RunID: fresh.ID})
+	counter.Reset()
+	res, err = b.reconcileAs(ctx, member, stale, false)
 	require.NoError(t, err)
-	require.Equal(t, domain.DecisionNotStale, res.Decision.Kind)
-	require.Equal(t, int64(1), counter.Queries(), "without one, Reconcile reads the run")
+	require.True(t, res.Applied)
+	require.Equal(t, int64(3), counter.RoundTrips(), "read, proof, and the write that returns the row")
 }

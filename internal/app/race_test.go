@@ -1,18 +1,17 @@
-package reconcile_test
+package app_test
 
 import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
 // TestRaceJobAndEightReconcilers releases a stale run's own job completion
@@ -29,7 +28,7 @@ func TestRaceJobAndEightReconcilers(t *testing.T) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
-	b := &harness{pool: pool, w: prooftest.NewWorld(t, pool), rec: reconcile.NewReconciler(pool, domain.DefaultStaleness(), time.Now)}
+	b := newHarness(t, pool)
 	s := scene{t: t, b: b, typ: string(domain.FamilyInventorySync)}
 
 	jobWins, reconcilerWins := 0, 0
@@ -39,7 +38,7 @@ func TestRaceJobAndEightReconcilers(t *testing.T) {
 		var wg sync.WaitGroup
 		var jobWon bool
 		var jobErr error
-		results := make([]reconcile.Result, reconcilers)
+		results := make([]app.ReconcileResult, reconcilers)
 		errs := make([]error, reconcilers)
 		wg.Add(1 + reconcilers)
 		go func() {
@@ -62,7 +61,7 @@ func TestRaceJobAndEightReconcilers(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				results[i], errs[i] = b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: run.ID, Actor: "racer"})
+				results[i], errs[i] = b.reconcileAs(ctx, "racer", run, false)
 			}()
 		}
 		close(start)

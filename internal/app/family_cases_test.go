@@ -1,4 +1,4 @@
-package reconcile_test
+package app_test
 
 import (
 	"context"
@@ -8,12 +8,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
-// familyCase is one proof situation of CONTRACT §3 and the decision it must get.
+// familyCase is one proof situation of a family's rules (docs/contract.md,
+// section 4) and the decision it must get.
 type familyCase struct {
 	name  string
 	setup func(s scene) domain.Run
@@ -29,8 +30,8 @@ type familyCase struct {
 }
 
 // runFamily checks every case three ways: decided together in one batch (as
-// the sweeper does), alone, and through the manual Reconcile path, which
-// must write exactly the finalized ones. Then every alias of the family must
+// the sweeper does), alone, and through the manual reconcile, which must
+// write exactly the finalized ones. Then every alias of the family must
 // decide each case exactly as the canonical type does.
 func runFamily(t *testing.T, family domain.Family, cases []familyCase) {
 	t.Helper()
@@ -40,7 +41,7 @@ func runFamily(t *testing.T, family domain.Family, cases []familyCase) {
 	for i, c := range cases {
 		runs[i] = c.setup(scene{t: t, b: b, typ: string(family)})
 	}
-	batch, err := reconcile.DecideBatch(ctx, b.pool, runs)
+	batch, err := app.Decide(ctx, b.pool, runs...)
 	require.NoError(t, err)
 	require.Len(t, batch, len(cases))
 
@@ -70,16 +71,16 @@ func runFamily(t *testing.T, family domain.Family, cases []familyCase) {
 			require.Equal(t, append([]string{}, c.links...), rels)
 			require.Equal(t, string(family)+"/v1", d.Adapter)
 
-			alone, err := reconcile.DecideBatch(ctx, b.pool, runs[i:i+1])
+			alone, err := app.Decide(ctx, b.pool, runs[i])
 			require.NoError(t, err)
 			require.Equal(t, d, alone[0], "a batch decides each run as if it were alone")
 
-			res, err := b.rec.Reconcile(ctx, reconcile.Request{WorkspaceID: b.w.WS, RunID: runs[i].ID, Actor: "alice", Note: c.name})
+			res, err := b.app.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: b.w.WS, RunID: runs[i].ID, Subject: "alice", Note: c.name})
 			require.NoError(t, err)
 			require.Equal(t, d.Kind, res.Decision.Kind)
 			require.Equal(t, d.ReasonCode, res.Decision.ReasonCode)
 			after := prooftest.Get(t, b.pool, b.w.WS, runs[i].ID)
-			require.Equal(t, after, res.Run)
+			require.Equal(t, after, res.Run.Run)
 			if c.kind != domain.DecisionFinalized {
 				require.False(t, res.Applied)
 				require.Equal(t, runs[i], after, "not_reconciled never writes")
@@ -122,7 +123,7 @@ func runFamily(t *testing.T, family domain.Family, cases []familyCase) {
 			for i, c := range cases {
 				aliased[i] = c.setup(scene{t: t, b: b, typ: alias})
 			}
-			got, err := reconcile.DecideBatch(ctx, b.pool, aliased)
+			got, err := app.Decide(ctx, b.pool, aliased...)
 			require.NoError(t, err)
 			for i, c := range cases {
 				require.Equal(t, batch[i].Kind, got[i].Kind, c.name)

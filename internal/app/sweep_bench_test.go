@@ -1,4 +1,4 @@
-package sweep_test
+package app_test
 
 import (
 	"context"
@@ -11,9 +11,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/sweep"
 )
 
 // floorSQL finalizes one keyset batch of a workspace's open runs without
@@ -64,13 +64,13 @@ func BenchmarkSweep(b *testing.B) {
 		_, err = pool.Exec(ctx, `VACUUM ANALYZE`)
 		require.NoError(b, err)
 
-		s, err := sweep.New(pool, sweep.Config{BatchSize: batch, Workers: workers})
+		s, err := app.New(pool, app.Config{SweepBatchSize: batch, SweepWorkers: workers})
 		require.NoError(b, err)
 		peak := watchHeap()
 		counter.Reset()
 		b.StartTimer()
 		start := time.Now()
-		res, err := s.RunOnce(ctx, sweep.Options{WorkspaceID: &swept.WS})
+		res, err := s.Sweep(ctx, app.SweepOptions{WorkspaceID: &swept.WS})
 		sweepTook := time.Since(start)
 		b.StopTimer()
 		peakHeap := peak()

@@ -1,4 +1,4 @@
-package reconcile_test
+package app_test
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
 // BenchmarkDecideBatch measures what the sweeper spends per batch of 1,000
@@ -31,7 +31,7 @@ func BenchmarkDecideBatch(b *testing.B) {
 	b.ReportAllocs()
 	start := time.Now()
 	for range b.N {
-		ds, err := reconcile.DecideBatch(ctx, pool, runs)
+		ds, err := app.Decide(ctx, pool, runs...)
 		require.NoError(b, err)
 		if ds[0].Kind != domain.DecisionFinalized {
 			b.Fatalf("decision %s: %s", ds[0].Kind, ds[0].Explanation)

@@ -1,4 +1,4 @@
-package sweep_test
+package app_test
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/repo"
-	"github.com/runproof/runproof/internal/sweep"
 )
 
 // A batch may take longer than the pool's statement limit (the API's): it
@@ -25,11 +25,11 @@ func TestBatchOutlivesThePoolStatementLimit(t *testing.T) {
 	defer pool.Close()
 
 	s := newSweeper(t, pool, now, 100, 1)
-	s.SetAfterClaim(func(ctx context.Context, tx repo.DBTX) {
+	app.SetAfterClaim(s, func(ctx context.Context, tx repo.DBTX) {
 		_, err := tx.Exec(ctx, `SELECT pg_sleep(0.2)`) // a slow statement in the batch
 		require.NoError(t, err)
 	})
-	res, err := s.RunOnce(ctx, sweep.Options{})
+	res, err := s.Sweep(ctx, app.SweepOptions{})
 	require.NoError(t, err)
 	require.Equal(t, 20, res.Finalized)
 	require.Equal(t, 20, countCompleted(t, direct, f.ws)-f.completedByJob)
@@ -51,13 +51,13 @@ func TestFrozenDatabaseFailsTheBatchInTime(t *testing.T) {
 	defer proxy.Cut() // before Close: ends what the freeze holds
 
 	const limit = 300 * time.Millisecond
-	s, err := sweep.New(pool, sweep.Config{BatchSize: 100, Workers: 1, BatchTimeout: limit, Now: func() time.Time { return now }})
+	s, err := app.New(pool, app.Config{SweepBatchSize: 100, SweepWorkers: 1, SweepBatchTimeout: limit, Now: func() time.Time { return now }})
 	require.NoError(t, err)
-	s.SetAfterClaim(func(context.Context, repo.DBTX) { proxy.Freeze() })
+	app.SetAfterClaim(s, func(context.Context, repo.DBTX) { proxy.Freeze() })
 	failed := make(chan error, 1)
 	start := time.Now()
 	go func() {
-		_, err := s.RunOnce(ctx, sweep.Options{})
+		_, err := s.Sweep(ctx, app.SweepOptions{})
 		failed <- err
 	}()
 	select {

@@ -1,4 +1,4 @@
-package sweep_test
+package app_test
 
 import (
 	"context"
@@ -14,8 +14,8 @@ type expectation struct {
 	outcome, reason string
 }
 
-// cases maps context.case of a fixture run to its expected finalization.
-var cases = map[string]expectation{
+// sweepCases maps context.case of a fixture run to its expected finalization.
+var sweepCases = map[string]expectation{
 	"inventory_complete":  {"succeeded", "inventory.complete"},
 	"inventory_alias_gap": {"partially_succeeded", "inventory.partial_coverage"},
 	"inventory_no_proof":  {"failed", "proof.missing"},
@@ -27,8 +27,9 @@ var cases = map[string]expectation{
 	"restore_queued":      {"failed", "run.stale"},
 }
 
-// fixture seeds, in one workspace, n stale runs cycling through cases (with
-// their proof rows), plus fresh and completed runs that a sweep must not touch.
+// fixture seeds, in one workspace, n stale runs cycling through sweepCases
+// (with their proof rows), plus fresh and completed runs that a sweep must
+// not touch, and member "operator", who may reconcile by hand.
 type fixture struct {
 	ws             int64
 	stale          int
@@ -41,11 +42,13 @@ func seedFixture(t testing.TB, pool *pgxpool.Pool, n int, now time.Time) fixture
 	f := fixture{stale: n}
 	var env, profile, schedule int64
 	require.NoError(t, pool.QueryRow(ctx, `insert into workspaces (slug, name) values ('sweep', 'Sweep') returning id`).Scan(&f.ws))
+	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role) values ($1, 'operator', 'operator')`, f.ws)
+	require.NoError(t, err)
 	require.NoError(t, pool.QueryRow(ctx, `insert into managed_environments (workspace_id, name) values ($1, 'Prod') returning id`, f.ws).Scan(&env))
 	require.NoError(t, pool.QueryRow(ctx, `insert into baseline_profiles (workspace_id, name) values ($1, 'Baseline') returning id`, f.ws).Scan(&profile))
 	require.NoError(t, pool.QueryRow(ctx, `insert into backup_schedules (workspace_id, managed_environment_id, name) values ($1, $2, 'Nightly') returning id`, f.ws, env).Scan(&schedule))
 
-	_, err := pool.Exec(ctx, `
+	_, err = pool.Exec(ctx, `
 		WITH spec(k, case_name, type, status, context) AS (VALUES
 			(0, 'inventory_complete', 'inventory.sync', 'running',
 				'{"inventory": {"attempted_types": ["deviceConfiguration"], "coverage": {"deviceConfiguration": {"status": "succeeded", "item_count": 1}}}}'::jsonb),

@@ -1,4 +1,4 @@
-package reconcile_test
+package app_test
 
 import (
 	"context"
@@ -6,29 +6,63 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/app"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/proof/prooftest"
-	"github.com/runproof/runproof/internal/reconcile"
 )
 
-// harness is what a reconcile test works on: a database with one world.
+// harness is what a use-case test works on: a database with one world, in
+// both of whose workspaces the members below may reconcile.
 type harness struct {
 	pool *pgxpool.Pool
 	w    prooftest.World
-	rec  *reconcile.Reconciler
+	app  *app.App
 }
+
+// member is the subject reconciles are made as unless a test names another.
+const member = "member"
 
 func setup(t *testing.T) *harness {
 	t.Helper()
-	pool := dbtest.New(t)
-	return &harness{pool: pool, w: prooftest.NewWorld(t, pool),
-		rec: reconcile.NewReconciler(pool, domain.DefaultStaleness(), time.Now)}
+	return newHarness(t, dbtest.New(t))
+}
+
+// newHarness builds a harness on pool, with the default configuration.
+func newHarness(t testing.TB, pool *pgxpool.Pool) *harness {
+	t.Helper()
+	w := prooftest.NewWorld(t, pool)
+	for _, ws := range []int64{w.WS, w.OtherWS} {
+		addMembers(t, pool, ws)
+	}
+	return &harness{pool: pool, w: w, app: newApp(t, pool)}
+}
+
+// newApp is another App on pool, for a test that installs hooks.
+func newApp(t testing.TB, pool *pgxpool.Pool) *app.App {
+	t.Helper()
+	a, err := app.New(pool, app.Config{})
+	require.NoError(t, err)
+	return a
+}
+
+// addMembers makes the subjects the tests reconcile as operators of ws, who
+// see all its environments.
+func addMembers(t testing.TB, pool *pgxpool.Pool, ws int64) {
+	t.Helper()
+	for _, sub := range []string{member, "alice", "bob", "racer", "operator"} {
+		_, err := pool.Exec(context.Background(), `INSERT INTO workspace_members (workspace_id, subject, role) VALUES ($1, $2, 'operator')`, ws, sub)
+		require.NoError(t, err)
+	}
+}
+
+// reconcileAs is a manual reconcile of run by subject, in the world's workspace.
+func (b *harness) reconcileAs(ctx context.Context, subject string, run domain.Run, dryRun bool) (app.ReconcileResult, error) {
+	return b.app.Reconcile(ctx, app.ReconcileRequest{WorkspaceID: run.WorkspaceID, RunID: run.ID, Subject: subject, DryRun: dryRun})
 }
 
 // scene is one test case's view: the run type under test and helpers that
