@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,19 @@ type readiness struct {
 	failing atomic.Bool
 }
 
+// NotReady is a readiness failure whose Reason an operator may read in the
+// /readyz answer (say, "database migrations are pending"); Err, the detail,
+// is only logged. Any other error the Ready check returns is answered
+// without a reason.
+type NotReady struct {
+	Reason string
+	Err    error
+}
+
+func (e *NotReady) Error() string { return e.Reason + ": " + e.Err.Error() }
+
+func (e *NotReady) Unwrap() error { return e.Err }
+
 // readyz godoc
 //
 //	@ID				readyz
@@ -59,7 +73,11 @@ func (a *api) readyz(w http.ResponseWriter, r *http.Request) error {
 		if !a.readiness.failing.Swap(true) {
 			a.log.WarnContext(ctx, "not ready", "err", err)
 		}
-		return &apiError{Code: codeUnavailable, Detail: "Not ready."}
+		detail := "Not ready."
+		if nr := (*NotReady)(nil); errors.As(err, &nr) {
+			detail = "Not ready: " + nr.Reason + "."
+		}
+		return &apiError{Code: codeUnavailable, Detail: detail}
 	}
 	if a.readiness.failing.Swap(false) {
 		a.log.InfoContext(ctx, "ready again")
