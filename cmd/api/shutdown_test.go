@@ -36,7 +36,7 @@ func stuckServe(t *testing.T, settings ...string) (*pgxpool.Pool, string, func()
 
 	job, err := pool.Begin(ctx)
 	require.NoError(t, err)
-	t.Cleanup(func() { job.Rollback(ctx) }) //nolint:errcheck // a no-op after Commit
+	t.Cleanup(func() { job.Rollback(ctx) }) // a no-op after Commit
 	_, err = job.Exec(ctx, `LOCK TABLE workspace_members IN ACCESS EXCLUSIVE MODE`)
 	require.NoError(t, err)
 	answers := make(chan answer, 1)

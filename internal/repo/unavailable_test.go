@@ -56,12 +56,12 @@ func TestConnectBoundsStatementsAndLockWaits(t *testing.T) {
 
 	holder, err := direct.Begin(ctx)
 	require.NoError(t, err)
-	defer holder.Rollback(ctx) //nolint:errcheck // the test's end
+	defer holder.Rollback(ctx)
 	_, err = holder.Exec(ctx, `SELECT pg_advisory_xact_lock(11)`)
 	require.NoError(t, err)
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck // the test's end
+	defer tx.Rollback(ctx)
 	_, err = tx.Exec(ctx, `SET LOCAL statement_timeout = 0`)
 	require.NoError(t, err)
 	_, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(11)`)
@@ -78,7 +78,7 @@ func TestCancelledCallCancelsItsServerWork(t *testing.T) {
 	pool := connect(t, url, repo.PoolOptions{}) // no statement or lock limit
 	holder, err := direct.Begin(ctx)
 	require.NoError(t, err)
-	defer holder.Rollback(ctx) //nolint:errcheck // the test's end
+	defer holder.Rollback(ctx)
 	_, err = holder.Exec(ctx, `SELECT pg_advisory_xact_lock(12)`)
 	require.NoError(t, err)
 
