@@ -30,8 +30,7 @@ func connect(t *testing.T, url string, opts repo.PoolOptions) *pgxpool.Pool {
 }
 
 func sqlState(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
 		return pgErr.Code
 	}
 	return ""
@@ -109,7 +108,7 @@ func TestIsUnavailable(t *testing.T) {
 	closed.Close()
 	_, closedPool := closed.Exec(ctx, `SELECT 1`)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	nobody := ln.Addr().String()
 	require.NoError(t, ln.Close())
