@@ -23,7 +23,7 @@ func reconcileStale(ctx context.Context, cfg config.Config, args []string, stdou
 	workspace := fs.Int64("workspace", 0, "only this workspace id")
 	dryRun := fs.Bool("dry-run", false, "decide and report, write nothing")
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: reconcile: %v", errUsage, err)
+		return fmt.Errorf("%w: reconcile: %w", errUsage, err)
 	}
 	if !*stale || fs.NArg() > 0 {
 		return fmt.Errorf("%w: reconcile takes --stale [--workspace ID] [--dry-run]", errUsage)

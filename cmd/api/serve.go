@@ -46,7 +46,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	defer migrator.Close()
+	defer func() { _ = migrator.Close() }() // only returns connections to the pool, which closes next
 
 	ready := func(ctx context.Context) error {
 		if err := verifier.Ready(ctx); err != nil {
@@ -132,7 +132,7 @@ func newVerifier(ctx context.Context, cfg config.Config, log *slog.Logger) (*aut
 	case cfg.JWTPublicKeyFile != "":
 		pem, err := os.ReadFile(cfg.JWTPublicKeyFile)
 		if err != nil {
-			return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %v", err)
+			return nil, nil, fmt.Errorf("JWT_PUBLIC_KEY_FILE: %w", err)
 		}
 		vc.PublicKeyPEM, setting = pem, "JWT_PUBLIC_KEY_FILE"
 	default:
@@ -143,13 +143,13 @@ func newVerifier(ctx context.Context, cfg config.Config, log *slog.Logger) (*aut
 		}
 		keys, err := authz.NewKeySet(ctx, ksc)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", setting, err)
+			return nil, nil, fmt.Errorf("%s: %w", setting, err)
 		}
 		vc.KeySet, vc.Algorithms = keys, cfg.JWTAlgorithms
 	}
 	v, err := authz.NewVerifier(vc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", setting, err)
+		return nil, nil, fmt.Errorf("%s: %w", setting, err)
 	}
 	key, err := cursorKey(cfg)
 	if err != nil {

@@ -36,12 +36,12 @@ func stuckServe(t *testing.T, settings ...string) (*pgxpool.Pool, string, func()
 
 	job, err := pool.Begin(ctx)
 	require.NoError(t, err)
-	t.Cleanup(func() { job.Rollback(ctx) }) //nolint:errcheck // a no-op after Commit
+	t.Cleanup(func() { job.Rollback(ctx) }) // a no-op after Commit
 	_, err = job.Exec(ctx, `LOCK TABLE workspace_members IN ACCESS EXCLUSIVE MODE`)
 	require.NoError(t, err)
 	answers := make(chan answer, 1)
 	go func() {
-		req, _ := http.NewRequest(http.MethodGet, base+"/workspaces/"+strconv.FormatInt(ws, 10)+"/operations", nil)
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/workspaces/"+strconv.FormatInt(ws, 10)+"/operations", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		answers <- get(req)
 	}()
@@ -76,8 +76,10 @@ func get(req *http.Request) answer {
 	if err != nil {
 		return answer{err: err}
 	}
-	defer res.Body.Close()
-	var p struct{ Code string }
+	defer func() { _ = res.Body.Close() }() // read to the end below; closing loses nothing
+	var p struct {
+		Code string `json:"code"`
+	}
 	body, _ := io.ReadAll(res.Body)
 	_ = json.Unmarshal(body, &p)
 	return answer{status: res.StatusCode, code: p.Code}
@@ -121,7 +123,7 @@ func TestServeDrainsThenFinishesRequestsInFlight(t *testing.T) {
 	const drain, grace = 2 * time.Second, 10 * time.Second
 	_, base, stop, job, answers := stuckServe(t, "SHUTDOWN_DRAIN="+drain.String(), "SHUTDOWN_GRACE="+grace.String())
 	status := func(path string) int {
-		a := get(must(http.NewRequest(http.MethodGet, base+path, nil)))
+		a := get(must(http.NewRequestWithContext(t.Context(), http.MethodGet, base+path, nil)))
 		require.NoError(t, a.err, "the listener still serves during the drain")
 		return a.status
 	}
@@ -181,10 +183,10 @@ func TestServeMetricsOnTheirOwnListener(t *testing.T) {
 			metricsBase = "http://" + line["addr"].(string)
 		}
 	}
-	scrape := get(must(http.NewRequest(http.MethodGet, metricsBase+"/metrics", nil)))
+	scrape := get(must(http.NewRequestWithContext(t.Context(), http.MethodGet, metricsBase+"/metrics", nil)))
 	require.NoError(t, scrape.err)
 	require.Equal(t, http.StatusOK, scrape.status)
-	api := get(must(http.NewRequest(http.MethodGet, base+"/metrics", nil)))
+	api := get(must(http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/metrics", nil)))
 	require.NoError(t, api.err)
 	require.Equal(t, http.StatusNotFound, api.status)
 	code, _ := stop()

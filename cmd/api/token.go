@@ -17,7 +17,7 @@ func token(cfg config.Config, args []string, stdout io.Writer) error {
 	sub := fs.String("sub", "", "subject (workspace member) the token is for")
 	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: token: %v", errUsage, err)
+		return fmt.Errorf("%w: token: %w", errUsage, err)
 	}
 	if *sub == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: token needs --sub S and takes no arguments", errUsage)

@@ -33,7 +33,7 @@ func TestCheckedInClientIsCurrent(t *testing.T) {
 	pin := regexp.MustCompile(`(?m)^OAPI_CODEGEN := (\S+@v[0-9.]+)$`).FindSubmatch(makefile)
 	require.NotNil(t, pin, "the Makefile pins OAPI_CODEGEN")
 	fresh := filepath.Join(t.TempDir(), "client.gen.go")
-	cmd := exec.Command("go", "run", string(pin[1]), "-config", "internal/apiclient/oapi-codegen.yaml", "-o", fresh, "api/openapi.yaml")
+	cmd := exec.CommandContext(t.Context(), "go", "run", string(pin[1]), "-config", "internal/apiclient/oapi-codegen.yaml", "-o", fresh, "api/openapi.yaml")
 	cmd.Dir = "../.."
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)

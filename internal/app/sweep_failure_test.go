@@ -22,7 +22,7 @@ import (
 
 // killOwnBackend terminates the connection tx runs on, from another
 // connection, and waits until that backend is gone (and its locks with it).
-func killOwnBackend(t testing.TB, pool *pgxpool.Pool, ctx context.Context, tx repo.DBTX) {
+func killOwnBackend(ctx context.Context, t testing.TB, pool *pgxpool.Pool, tx repo.DBTX) {
 	t.Helper()
 	var pid int
 	require.NoError(t, tx.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid))
@@ -55,7 +55,7 @@ func TestConnectionKilledMidSweep(t *testing.T) {
 	var batches atomic.Int32
 	app.SetAfterClaim(s, func(ctx context.Context, tx repo.DBTX) {
 		if batches.Add(1) == 2 {
-			killOwnBackend(t, pool, ctx, tx)
+			killOwnBackend(ctx, t, pool, tx)
 		}
 	})
 	res, err := s.Sweep(ctx, app.SweepOptions{})
@@ -156,7 +156,7 @@ func runStatus(t testing.TB, pool *pgxpool.Pool, id int64) string {
 func scrape(t testing.TB, m *metrics.Metrics) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	m.Handler().ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/metrics", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
 	return rec.Body.String()
 }

@@ -240,7 +240,7 @@ func TestDryRunLocksNothingAndCannotWrite(t *testing.T) {
 
 	holder, err := pool.Begin(ctx) // a job or sweeper in the middle of one stale run
 	require.NoError(t, err)
-	defer holder.Rollback(ctx) //nolint:errcheck // the test's end
+	defer holder.Rollback(ctx)
 	var held int64
 	require.NoError(t, holder.QueryRow(ctx, `SELECT id FROM operation_runs
 		WHERE workspace_id = $1 AND status <> 'completed' ORDER BY id LIMIT 1 FOR UPDATE`, f.ws).Scan(&held))

@@ -111,7 +111,7 @@ func (ks *KeySet) start() (keyfunc.Keyfunc, error) {
 	})
 	if err != nil {
 		ks.failed(u, err)
-		return nil, fmt.Errorf("authz: key set %s: %v", u, err)
+		return nil, fmt.Errorf("authz: key set %s: %w", u, err)
 	}
 	ks.kf.Store(&kf)
 	return kf, nil
@@ -187,13 +187,13 @@ func (ks *KeySet) discover() (string, error) {
 	where := strings.TrimSuffix(ks.cfg.Issuer, "/") + "/.well-known/openid-configuration"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, where, nil)
 	if err != nil {
-		return "", fmt.Errorf("discovery: %v", err)
+		return "", fmt.Errorf("discovery: %w", err)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("discovery: %v", err)
+		return "", fmt.Errorf("discovery: %w", err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // a failed read is what Decode reports below
 	if res.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("discovery: %s answered %d", where, res.StatusCode)
 	}
@@ -202,13 +202,13 @@ func (ks *KeySet) discover() (string, error) {
 		JWKSURI string `json:"jwks_uri"`
 	}
 	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&doc); err != nil {
-		return "", fmt.Errorf("discovery: %s: %v", where, err)
+		return "", fmt.Errorf("discovery: %s: %w", where, err)
 	}
 	if doc.Issuer != ks.cfg.Issuer {
 		return "", fmt.Errorf("discovery: %s names issuer %q, not %q", where, doc.Issuer, ks.cfg.Issuer)
 	}
 	if err := CheckFetchURL(doc.JWKSURI); err != nil {
-		return "", fmt.Errorf("discovery: %s: jwks_uri: %v", where, err)
+		return "", fmt.Errorf("discovery: %s: jwks_uri: %w", where, err)
 	}
 	return doc.JWKSURI, nil
 }

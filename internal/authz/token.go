@@ -121,7 +121,7 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 			algs = []string{"RS256", "ES256"}
 		}
 		if err := CheckKeySetAlgorithms(algs); err != nil {
-			return nil, fmt.Errorf("authz: %v", err)
+			return nil, fmt.Errorf("authz: %w", err)
 		}
 		v.keys = cfg.KeySet
 		opts = append(opts, jwt.WithValidMethods(algs))
@@ -163,7 +163,7 @@ func (v *Verifier) Verify(token string) (Identity, error) {
 		return key, err
 	})
 	if err != nil {
-		return Identity{}, fmt.Errorf("%w: %v", ErrUnauthenticated, err)
+		return Identity{}, fmt.Errorf("%w: %w", ErrUnauthenticated, err)
 	}
 	sub, _ := claims[v.subjectClaim].(string)
 	if sub == "" {

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -42,9 +43,7 @@ func TestVerifyHS256(t *testing.T) {
 
 	with := func(k string, val any) jwt.MapClaims {
 		c := jwt.MapClaims{}
-		for kk, vv := range good {
-			c[kk] = vv
-		}
+		maps.Copy(c, good)
 		if val == nil {
 			delete(c, k)
 		} else {

@@ -95,7 +95,7 @@ func (c *Config) validate() error {
 	base.Queued = c.StaleQueuedAfter
 	staleness, err := domain.ParseRunningThresholds(c.StaleRunningAfter, base)
 	if err != nil {
-		return fmt.Errorf("STALE_RUNNING_AFTER: %v (want e.g. \"60m\" or \"60m,inventory.sync=30m\")", err)
+		return fmt.Errorf("STALE_RUNNING_AFTER: %w (want e.g. \"60m\" or \"60m,inventory.sync=30m\")", err)
 	}
 	c.Staleness = staleness
 	if err := c.validateAuth(); err != nil {
@@ -118,7 +118,7 @@ func (c *Config) validateAuth() error {
 	}
 	if c.JWTJWKSURL != "" {
 		if err := authz.CheckFetchURL(c.JWTJWKSURL); err != nil {
-			return fmt.Errorf("JWT_JWKS_URL: %v", err)
+			return fmt.Errorf("JWT_JWKS_URL: %w", err)
 		}
 	}
 	if c.JWTOIDCDiscovery {
@@ -126,12 +126,12 @@ func (c *Config) validateAuth() error {
 			return errors.New("JWT_OIDC_DISCOVERY: needs JWT_ISSUER, whose /.well-known/openid-configuration names the key set")
 		}
 		if err := authz.CheckFetchURL(c.JWTIssuer); err != nil {
-			return fmt.Errorf("JWT_ISSUER: discovery reads it: %v", err)
+			return fmt.Errorf("JWT_ISSUER: discovery reads it: %w", err)
 		}
 	}
 	c.JWTAlgorithms = list(c.JWTAlgorithms)
 	if err := authz.CheckKeySetAlgorithms(c.JWTAlgorithms); err != nil {
-		return fmt.Errorf("JWT_ALGORITHMS: %v", err)
+		return fmt.Errorf("JWT_ALGORITHMS: %w", err)
 	}
 	if c.JWTJWKSRefresh < time.Minute {
 		return errors.New("JWT_JWKS_REFRESH: must be a Go duration of at least 1m")
@@ -193,7 +193,7 @@ func (c *Config) validateServing() error {
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			return fmt.Errorf("METRICS_ADDR: %v (want host:port or :port)", err)
+			return fmt.Errorf("METRICS_ADDR: %w (want host:port or :port)", err)
 		}
 	}
 	return nil
@@ -241,8 +241,7 @@ func describe(err error) error {
 	}
 	lines := make([]string, 0, len(agg.Errors))
 	for _, e := range agg.Errors {
-		var pe env.ParseError
-		if errors.As(e, &pe) {
+		if pe, ok := errors.AsType[env.ParseError](e); ok {
 			lines = append(lines, fmt.Sprintf("%s: %v", envKey(pe.Name), unwrapAll(pe.Err)))
 			continue
 		}

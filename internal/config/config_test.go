@@ -6,8 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/runproof/runproof/internal/domain"
 	"github.com/stretchr/testify/require"
+
+	"github.com/runproof/runproof/internal/domain"
 )
 
 func TestLoadDefaults(t *testing.T) {
@@ -142,7 +143,7 @@ func TestLoadKeySetSettings(t *testing.T) {
 	require.Equal(t, []string{"api://runproof", "7f3c-client-id"}, cfg.JWTAudience)
 	require.Equal(t, []string{"https://admin.example.com", "http://127.0.0.1:5173"}, cfg.CORSAllowedOrigins)
 
-	cfg, err = Load([]string{"JWT_OIDC_DISCOVERY=true", "JWT_ISSUER=http://idp.example.com"})
+	_, err = Load([]string{"JWT_OIDC_DISCOVERY=true", "JWT_ISSUER=http://idp.example.com"})
 	require.ErrorContains(t, err, "JWT_ISSUER", "discovery over plain http from another host")
 }
 
@@ -159,7 +160,8 @@ func TestRequire(t *testing.T) {
 		cfg, err = Load([]string{source})
 		require.NoError(t, err)
 		err = cfg.RequireAuth()
-		require.ErrorContains(t, err, "CURSOR_SECRET: required with "+source[:strings.Index(source, "=")])
+		key, _, _ := strings.Cut(source, "=")
+		require.ErrorContains(t, err, "CURSOR_SECRET: required with "+key)
 		cfg, err = Load([]string{source, "CURSOR_SECRET=0123456789abcdef0123456789abcdef"})
 		require.NoError(t, err)
 		require.NoError(t, cfg.RequireAuth())

@@ -1,6 +1,7 @@
 package dbtest
 
 import (
+	"context"
 	"net"
 	"net/url"
 	"sync"
@@ -15,6 +16,7 @@ import (
 type Proxy struct {
 	ln     net.Listener
 	target string
+	ctx    context.Context // bounds the dials to the server; cancelled when the test ends
 
 	mu     sync.Mutex
 	state  proxyState
@@ -42,11 +44,12 @@ func NewProxy(t testing.TB, databaseURL string) *Proxy {
 	if port == "" {
 		port = "5432"
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("dbtest: proxy: %v", err)
 	}
-	p := &Proxy{ln: ln, target: net.JoinHostPort(u.Hostname(), port), thawed: make(chan struct{}), links: map[net.Conn]struct{}{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Proxy{ln: ln, target: net.JoinHostPort(u.Hostname(), port), ctx: ctx, thawed: make(chan struct{}), links: map[net.Conn]struct{}{}}
 	close(p.thawed)
 	done := make(chan struct{})
 	go func() {
@@ -54,7 +57,8 @@ func NewProxy(t testing.TB, databaseURL string) *Proxy {
 		p.accept()
 	}()
 	t.Cleanup(func() {
-		ln.Close()
+		cancel()
+		_ = ln.Close() // stops accept; the test is over either way
 		<-done
 		p.Cut()
 		p.Restore() // releases the copies a freeze held, onto closed connections
@@ -96,7 +100,7 @@ func (p *Proxy) Cut() {
 	}
 	p.state = cut
 	for c := range p.links {
-		c.Close()
+		_ = c.Close() // dropped either way
 	}
 	clear(p.links)
 }
@@ -126,12 +130,12 @@ func (p *Proxy) link(client net.Conn) {
 	p.mu.Lock()
 	if p.state == cut {
 		p.mu.Unlock()
-		client.Close()
+		_ = client.Close() // refused either way
 		return
 	}
 	p.links[client] = struct{}{}
 	p.mu.Unlock()
-	server, err := net.Dial("tcp", p.target)
+	server, err := new(net.Dialer).DialContext(p.ctx, "tcp", p.target)
 	if err != nil {
 		p.drop(client)
 		return
@@ -139,8 +143,8 @@ func (p *Proxy) link(client net.Conn) {
 	p.mu.Lock()
 	if _, open := p.links[client]; !open { // cut while dialling
 		p.mu.Unlock()
-		client.Close()
-		server.Close()
+		_ = client.Close() // dropped either way
+		_ = server.Close()
 		return
 	}
 	p.links[server] = struct{}{}
@@ -178,5 +182,5 @@ func (p *Proxy) drop(c net.Conn) {
 	p.mu.Lock()
 	delete(p.links, c)
 	p.mu.Unlock()
-	c.Close()
+	_ = c.Close() // dropped either way
 }

@@ -22,8 +22,9 @@ func (o Outcome) Terminal() bool {
 	switch o {
 	case OutcomeSucceeded, OutcomePartiallySucceeded, OutcomeBlocked, OutcomeFailed, OutcomeCancelled:
 		return true
+	default: // pending, or no outcome at all
+		return false
 	}
-	return false
 }
 
 // Label is the operator-facing label of an outcome.

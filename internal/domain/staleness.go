@@ -71,7 +71,7 @@ func ParseRunningThresholds(value string, base Staleness) (Staleness, error) {
 	if out.Running == nil {
 		out.Running = map[Family]time.Duration{}
 	}
-	for _, part := range strings.Split(value, ",") {
+	for part := range strings.SplitSeq(value, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue

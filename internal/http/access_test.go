@@ -21,6 +21,7 @@ type accessFixture struct {
 }
 
 func setupAccess(t *testing.T) accessFixture {
+	t.Helper()
 	f := setup(t)
 	a := accessFixture{fixture: f, ws: f.workspace("w"), other: f.workspace("other")}
 	a.granted = f.environment(a.ws, "granted")

@@ -109,7 +109,9 @@ func TestBrowserFrontendOnAnotherOrigin(t *testing.T) {
 	require.Empty(t, got.Error)
 	require.Equal(t, http.StatusOK, got.Status, got.Body)
 	require.NotEmpty(t, got.RequestID, "an exposed header the page may read")
-	var hubPage struct{ Items []json.RawMessage }
+	var hubPage struct {
+		Items []json.RawMessage `json:"items"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(got.Body), &hubPage))
 	require.Len(t, hubPage.Items, 1)
 

@@ -49,7 +49,7 @@ func TestCORSPreflight(t *testing.T) {
 		require.Equal(t, "GET, HEAD, POST", res.Header.Get("Access-Control-Allow-Methods"))
 		require.Equal(t, "600", res.Header.Get("Access-Control-Max-Age"))
 		require.Empty(t, res.Header.Get("Access-Control-Allow-Credentials"), "bearer tokens, no cookies")
-		for _, h := range strings.Split(req.Header["Access-Control-Request-Headers"], ",") {
+		for h := range strings.SplitSeq(req.Header["Access-Control-Request-Headers"], ",") {
 			if h != "" {
 				require.Contains(t, strings.ToLower(res.Header.Get("Access-Control-Allow-Headers")), h)
 			}

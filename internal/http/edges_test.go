@@ -33,8 +33,8 @@ func TestHeadAnswersEveryGetRoute(t *testing.T) {
 	paths := []string{"/healthz", "/readyz", "/openapi.yaml", "/metrics", hubPath(ws, ""), runPath(ws, run),
 		"/workspaces/" + itoa(ws) + "/reconciliation/families", runPath(ws, run+1), "/nope"}
 	for _, path := range paths {
-		get, getBody := call(t, http.MethodGet, srv.URL+path, tok)
-		head, headBody := call(t, http.MethodHead, srv.URL+path, tok)
+		get, getBody := call(t, http.MethodGet, srv.URL+path, tok)    //nolint:bodyclose // call closes it
+		head, headBody := call(t, http.MethodHead, srv.URL+path, tok) //nolint:bodyclose // call closes it
 		require.Equal(t, get.StatusCode, head.StatusCode, path)
 		require.NotEmpty(t, getBody, path)
 		require.Empty(t, headBody, path)
@@ -49,12 +49,12 @@ func TestHeadAnswersEveryGetRoute(t *testing.T) {
 
 func call(t *testing.T, method, url, token string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
+	req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }() // read in full below, which reports any failure
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	return res, body
@@ -86,9 +86,10 @@ func TestLargeContentLengthIs413BeforeReading(t *testing.T) {
 	f := setup(t)
 	srv := httptest.NewServer(f.router)
 	defer srv.Close()
-	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	conn, err := new(net.Dialer).DialContext(t.Context(), "tcp", srv.Listener.Addr().String())
 	require.NoError(t, err)
-	defer conn.Close()
+	// By the end the answer is in hand, or the test has failed already.
+	defer func() { _ = conn.Close() }()
 	require.NoError(t, conn.SetDeadline(time.Now().Add(10*time.Second))) // fails the test rather than hang it
 	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: runproof\r\nAuthorization: Bearer %s\r\n"+
 		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", reconcilePath(1, 1), f.token("alice"), int64(10)<<30)
@@ -157,13 +158,13 @@ func TestMetricsCardinalityIsBounded(t *testing.T) {
 		case 1:
 			path = "/workspaces/" + word() + "/" + word() + "/" + word()
 		}
-		f.router.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(method, path, nil))
+		f.router.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), method, path, nil))
 	}
 	series := func() []string {
 		res := f.get("/metrics", "")
 		require.Equal(t, http.StatusOK, res.Code)
 		var out []string
-		for _, line := range strings.Split(string(res.Body), "\n") {
+		for line := range strings.SplitSeq(string(res.Body), "\n") {
 			if strings.HasPrefix(line, "runproof_http_request_duration_seconds_count{") {
 				out = append(out, line)
 			}

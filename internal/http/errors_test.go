@@ -65,7 +65,7 @@ func TestRequestsAreLogged(t *testing.T) {
 	run := f.run(ws, runSpec{})
 	ok(t, f.as("alice").getRun(ws, run, apiclient.GetRunParams{}, withHeader("X-Request-Id", "req-1")))
 	var line string
-	for _, l := range strings.Split(f.logs.String(), "\n") {
+	for l := range strings.SplitSeq(f.logs.String(), "\n") {
 		if strings.Contains(l, `"request_id":"req-1"`) {
 			line = l
 		}

@@ -167,7 +167,7 @@ func TestRequestStuckBehindRowLockIs503AndHolderUnharmed(t *testing.T) {
 
 			job, err := f.pool.Begin(ctx)
 			require.NoError(t, err)
-			defer job.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+			defer job.Rollback(ctx) // a no-op after Commit
 			_, err = job.Exec(ctx, `UPDATE operation_runs SET summary_counts = '{"items": 7}' WHERE id = $1`, run)
 			require.NoError(t, err)
 

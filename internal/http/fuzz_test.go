@@ -78,7 +78,7 @@ func FuzzBadInputIsAClearErrorAndWritesNothing(f *testing.F) {
 // escapes included, as a client would send them.
 func sendable(query string) string {
 	var b strings.Builder
-	for i := 0; i < len(query); i++ {
+	for i := range len(query) {
 		if c := query[i]; c <= ' ' || c >= 0x7f || c == '#' {
 			fmt.Fprintf(&b, "%%%02X", c)
 		} else {

@@ -53,7 +53,7 @@ func BenchmarkHub(b *testing.B) {
 		b.Fatal(err)
 	}
 	router := rphttp.NewRouter(rphttp.Deps{
-		Log:          slog.New(slog.NewJSONHandler(io.Discard, nil)), // as in production, to a sink
+		Log:          slog.New(slog.NewJSONHandler(io.Discard, nil)), //nolint:sloglint // as in production, to a sink: each request's log line is encoded, which slog.DiscardHandler would skip
 		App:          a,
 		Verifier:     verifier,
 		Metrics:      metrics.New(),
@@ -65,7 +65,7 @@ func BenchmarkHub(b *testing.B) {
 	}
 	base := "/workspaces/" + strconv.FormatInt(ws, 10) + "/operations"
 	serve := func(path string) (*lastWrite, bool) {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req := httptest.NewRequestWithContext(b.Context(), http.MethodGet, path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		w := &lastWrite{header: http.Header{}}
 		router.ServeHTTP(w, req)
@@ -75,6 +75,7 @@ func BenchmarkHub(b *testing.B) {
 	// load serves path from 32 goroutines, as cmd/benchapi's clients do, so
 	// that the CPU is busy serving rather than idling between round trips.
 	load := func(b *testing.B, path string) {
+		b.Helper()
 		b.ReportAllocs()
 		b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
 		defer reportCPU(b)()
@@ -108,6 +109,7 @@ func BenchmarkHub(b *testing.B) {
 // reportCPU reports the CPU this process used per operation until the
 // returned function runs: ns/op also holds the wait for PostgreSQL.
 func reportCPU(b *testing.B) func() {
+	b.Helper()
 	start := cpuTime()
 	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }
 }

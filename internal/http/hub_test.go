@@ -34,7 +34,9 @@ func TestHubNewestFirstWithEnvironmentNames(t *testing.T) {
 	require.Equal(t, &apiclient.NullableEnvironment{Id: env, Name: "Contoso"}, p.Items[3].Environment)
 
 	// Hub items carry exactly the contract's keys: never context or failures.
-	var raw struct{ Items []map[string]any }
+	var raw struct {
+		Items []map[string]any `json:"items"`
+	}
 	require.NoError(t, json.Unmarshal(res.Body, &raw))
 	for _, it := range raw.Items {
 		require.Equal(t, slices.Sorted(slices.Values(runKeys)), keys(it))

@@ -89,7 +89,7 @@ func (a *api) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
+				if v == http.ErrAbortHandler { //nolint:errorlint // a panic value, not a returned error: net/http, to which it goes on, compares it with == too
 					panic(v)
 				}
 				a.log.ErrorContext(r.Context(), "panic", "panic", v, "request_id", requestID(r.Context()))

@@ -40,7 +40,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(Problem{
+	_ = json.NewEncoder(w).Encode(Problem{ //nolint:errchkjson // Problem always encodes: only the write can fail
 		Type:   "about:blank",
 		Title:  http.StatusText(status),
 		Status: status,

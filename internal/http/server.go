@@ -40,14 +40,14 @@ const cancelWait = time.Second
 // cancelWait for their answers. It returns nil after a shutdown, and an
 // error when a listener fails.
 func Serve(ctx context.Context, c ServeConfig) error {
-	ln, err := net.Listen("tcp", c.Addr)
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", c.Addr)
 	if err != nil {
 		return err
 	}
 	var metricsLn net.Listener
 	if c.MetricsAddr != "" {
-		if metricsLn, err = net.Listen("tcp", c.MetricsAddr); err != nil {
-			ln.Close()
+		if metricsLn, err = new(net.ListenConfig).Listen(ctx, "tcp", c.MetricsAddr); err != nil {
+			_ = ln.Close() // never served; the metrics listener's error is the one to report
 			return err
 		}
 	}
@@ -74,7 +74,8 @@ func Serve(ctx context.Context, c ServeConfig) error {
 		WriteTimeout:      30 * time.Second,
 		ErrorLog:          srv.ErrorLog,
 	}
-	defer metricsSrv.Close()   // scrapes go on until the API is done
+	// Scrapes go on until the API is done; by then a close error has no one to go to.
+	defer func() { _ = metricsSrv.Close() }()
 	var metricsDone chan error // nil, never ready, without a metrics listener
 	if metricsLn != nil {
 		c.Log.Info("metrics listening", "addr", metricsLn.Addr().String())
@@ -83,7 +84,7 @@ func Serve(ctx context.Context, c ServeConfig) error {
 	}
 	// Until shutdown, Serve only returns when a listener fails.
 	failed := func(err error) error {
-		srv.Close()
+		_ = srv.Close() // err, the listener's failure, is the one to report
 		return err
 	}
 	select {
@@ -115,7 +116,7 @@ func Serve(ctx context.Context, c ServeConfig) error {
 	answered, cancel := context.WithTimeout(context.Background(), cancelWait)
 	defer cancel()
 	if srv.Shutdown(answered) != nil { // waits again, for the cancelled requests to answer
-		srv.Close()
+		_ = srv.Close() // drops the connections left; the shutdown is complete either way
 	}
 	return nil
 }

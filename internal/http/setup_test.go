@@ -160,7 +160,7 @@ func (f *fixture) newRequest(req request) *http.Request {
 	if req.Body != "" {
 		body = strings.NewReader(req.Body)
 	}
-	hr := httptest.NewRequest(req.Method, req.Path, body)
+	hr := httptest.NewRequestWithContext(f.t.Context(), req.Method, req.Path, body)
 	if req.Body != "" {
 		hr.Header.Set("Content-Type", "application/json")
 	}
@@ -186,19 +186,19 @@ func (f *fixture) post(path, token, body string) response {
 var (
 	docOnce sync.Once
 	doc     *openapi3.T
-	docErr  error
+	errDoc  error
 )
 
 // openAPI loads api/openapi.yaml once per test binary.
 func openAPI(t testing.TB) *openapi3.T {
 	t.Helper()
 	docOnce.Do(func() {
-		doc, docErr = openapi3.NewLoader().LoadFromData(api.OpenAPI)
-		if docErr == nil {
-			docErr = doc.Validate(context.Background())
+		doc, errDoc = openapi3.NewLoader().LoadFromData(api.OpenAPI)
+		if errDoc == nil {
+			errDoc = doc.Validate(context.Background())
 		}
 	})
-	require.NoError(t, docErr)
+	require.NoError(t, errDoc)
 	return doc
 }
 

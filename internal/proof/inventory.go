@@ -103,6 +103,7 @@ func readCoverage(t string, entry jsonValue) TypeCoverage {
 	switch s := CoverageStatus(status); s {
 	case CoverageSucceeded, CoverageFailed, CoverageSkipped, CoverageBlocked:
 		tc.Status = s
+	default: // missing or unknown: the type stays CoverageNone
 	}
 	if tc.Status == CoverageFailed {
 		tc.Code = cmp.Or(errCode, reasonCode)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/runproof/runproof/internal/jsonscan"
@@ -197,11 +198,9 @@ func (v jsonValue) wholeFloat() (int64, bool) {
 // keyIs compares a quoted key with want, unescaping only when needed.
 func keyIs(quoted jsonValue, want string) bool {
 	if len(quoted) != len(want)+2 {
-		for _, c := range quoted {
-			if c == '\\' {
-				s, ok := quoted.str()
-				return ok && s == want
-			}
+		if slices.Contains(quoted, '\\') {
+			s, ok := quoted.str()
+			return ok && s == want
 		}
 		return false
 	}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"maps"
 	"time"
 
 	"github.com/runproof/runproof/internal/domain"
@@ -48,9 +49,7 @@ func StalePath(d domain.Decision, run domain.Run) domain.Decision {
 	if d.Kind == domain.DecisionNotReconciled {
 		reason = d.ReasonCode
 		explanation = wording.StaleClosedBecause(d.Explanation)
-		for k, v := range d.Proof {
-			prf[k] = v
-		}
+		maps.Copy(prf, d.Proof)
 		links = append(links, d.Links...)
 	}
 	o := domain.OutcomeFailed

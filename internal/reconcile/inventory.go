@@ -112,6 +112,7 @@ func (t inventoryTally) words(c proof.InventoryClaims, ip *proof.InventoryProof)
 			w.SkippedCodes = append(w.SkippedCodes, tc.Code)
 		case proof.CoverageBlocked:
 			w.BlockedCodes = append(w.BlockedCodes, tc.Code)
+		case proof.CoverageSucceeded, proof.CoverageNone: // no code to explain
 		}
 	}
 	return w

@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"encoding/json"
+	"maps"
 	"testing"
 	"time"
 
@@ -141,12 +142,8 @@ func TestSummaryShowsTheExplanationsFigures(t *testing.T) {
 
 			stored := run
 			counts := map[string]int64{}
-			for k, v := range job {
-				counts[k] = v
-			}
-			for k, v := range d.Summary {
-				counts[k] = v
-			}
+			maps.Copy(counts, job)
+			maps.Copy(counts, d.Summary)
 			raw, err := json.Marshal(counts)
 			require.NoError(t, err)
 			completedAt := now.Add(-time.Hour)

@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"time"
 
@@ -83,7 +84,7 @@ func Connect(ctx context.Context, databaseURL string, opts PoolOptions) (*pgxpoo
 }
 
 func redact(c *pgx.ConnConfig) string {
-	return fmt.Sprintf("postgres://%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+	return fmt.Sprintf("postgres://%s@%s/%s", c.User, net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port))), c.Database)
 }
 
 // Migrator applies runproof's embedded goose migrations.
@@ -101,7 +102,7 @@ func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
 func NewMigratorDB(db *sql.DB) (*Migrator, error) {
 	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the load error is the one to report
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
 	return &Migrator{provider: p, db: db}, nil

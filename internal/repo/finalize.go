@@ -31,15 +31,15 @@ type FinalizeParams struct {
 type FinalizeStatus int
 
 const (
-	// FinalizeWritten: this call completed the run.
+	// FinalizeWritten means this call completed the run.
 	FinalizeWritten FinalizeStatus = iota + 1
-	// FinalizeAlreadyCompleted: the run was completed by someone else (its
+	// FinalizeAlreadyCompleted means the run was completed by someone else (its
 	// job, another reconciler); nothing was written.
 	FinalizeAlreadyCompleted
-	// FinalizeChanged: the run is still open but changed since it was read
+	// FinalizeChanged means the run is still open but changed since it was read
 	// (heartbeat, context or a proof write); judge it again.
 	FinalizeChanged
-	// FinalizeGone: the run no longer exists.
+	// FinalizeGone means the run no longer exists.
 	FinalizeGone
 )
 

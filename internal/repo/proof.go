@@ -44,6 +44,7 @@ func ProofLoad(ctx context.Context, db DBTX, reqs []proof.Request) ([]proof.Proo
 			}
 			out[i].Backup = p
 			backup.add(rq.Run.ID, i, p.Claims.SetID)
+		case proof.KindNone: // an unsupported family: nothing to load
 		}
 	}
 

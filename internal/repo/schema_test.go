@@ -17,7 +17,7 @@ func emptyMigrator(t *testing.T) (*repo.Migrator, *pgxpool.Pool) {
 	pool, _ := dbtest.NewEmpty(t)
 	m, err := repo.NewMigrator(pool)
 	require.NoError(t, err)
-	t.Cleanup(func() { m.Close() })
+	t.Cleanup(func() { _ = m.Close() }) // only returns connections to the test's pool
 	return m, pool
 }
 

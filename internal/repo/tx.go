@@ -33,7 +33,7 @@ func InTx(ctx context.Context, db TxStarter, readOnly bool, fn func(tx DBTX) err
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 		defer cancel()
-		tx.Rollback(ctx) //nolint:errcheck // fn's error or panic is the one to report
+		tx.Rollback(ctx) // fn's error or panic is the one to report
 	}()
 	if err := fn(tx); err != nil {
 		return err

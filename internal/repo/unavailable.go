@@ -28,12 +28,10 @@ func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	var connectErr *pgconn.ConnectError
-	if errors.As(err, &connectErr) {
+	if _, ok := errors.AsType[*pgconn.ConnectError](err); ok {
 		return true // whatever the server said, it gave no connection
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
 		return unavailableState(pgErr.Code)
 	}
 	var netErr net.Error

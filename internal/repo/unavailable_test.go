@@ -30,8 +30,7 @@ func connect(t *testing.T, url string, opts repo.PoolOptions) *pgxpool.Pool {
 }
 
 func sqlState(err error) string {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
+	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok {
 		return pgErr.Code
 	}
 	return ""
@@ -56,12 +55,12 @@ func TestConnectBoundsStatementsAndLockWaits(t *testing.T) {
 
 	holder, err := direct.Begin(ctx)
 	require.NoError(t, err)
-	defer holder.Rollback(ctx) //nolint:errcheck // the test's end
+	defer holder.Rollback(ctx)
 	_, err = holder.Exec(ctx, `SELECT pg_advisory_xact_lock(11)`)
 	require.NoError(t, err)
 	tx, err := pool.Begin(ctx)
 	require.NoError(t, err)
-	defer tx.Rollback(ctx) //nolint:errcheck // the test's end
+	defer tx.Rollback(ctx)
 	_, err = tx.Exec(ctx, `SET LOCAL statement_timeout = 0`)
 	require.NoError(t, err)
 	_, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(11)`)
@@ -78,7 +77,7 @@ func TestCancelledCallCancelsItsServerWork(t *testing.T) {
 	pool := connect(t, url, repo.PoolOptions{}) // no statement or lock limit
 	holder, err := direct.Begin(ctx)
 	require.NoError(t, err)
-	defer holder.Rollback(ctx) //nolint:errcheck // the test's end
+	defer holder.Rollback(ctx)
 	_, err = holder.Exec(ctx, `SELECT pg_advisory_xact_lock(12)`)
 	require.NoError(t, err)
 
@@ -109,7 +108,7 @@ func TestIsUnavailable(t *testing.T) {
 	closed.Close()
 	_, closedPool := closed.Exec(ctx, `SELECT 1`)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	nobody := ln.Addr().String()
 	require.NoError(t, ln.Close())

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,12 +147,8 @@ func openCases(f domain.Family) []goldenCase {
 // the decision's.
 func completed(f domain.Family, o domain.Outcome, job, decision map[string]int64) domain.Run {
 	c := map[string]int64{}
-	for k, v := range job {
-		c[k] = v
-	}
-	for k, v := range decision {
-		c[k] = v
-	}
+	maps.Copy(c, job)
+	maps.Copy(c, decision)
 	return domain.Run{ID: 42, Type: string(f), Status: domain.StatusCompleted, Outcome: o, CreatedAt: *at(5 * time.Hour),
 		StartedAt: at(5 * time.Hour), LastHeartbeatAt: at(3 * time.Hour), CompletedAt: at(2 * time.Hour), SummaryCounts: mustJSON(c)}
 }

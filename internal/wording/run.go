@@ -84,6 +84,7 @@ func figuresOf(run domain.Run) []string {
 		if b, ok := backupFromCounts(c); ok {
 			return b.figures(run.Outcome)
 		}
+	default: // no figures of its own: every counter in plain words
 	}
 	return humanized(c)
 }

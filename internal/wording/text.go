@@ -24,7 +24,7 @@ func SafeCode(c string) string {
 	if len(c) > 80 {
 		return unrecognizedCode
 	}
-	for i := 0; i < len(c); i++ {
+	for i := range len(c) {
 		b := c[i]
 		switch {
 		case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
