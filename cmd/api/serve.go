@@ -50,17 +50,17 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 
 	ready := func(ctx context.Context) error {
 		if err := verifier.Ready(ctx); err != nil {
-			return &rphttp.NotReady{Reason: "no token key set could be fetched from the identity provider yet", Err: err}
+			return &rphttp.NotReadyError{Reason: "no token key set could be fetched from the identity provider yet", Err: err}
 		}
 		if err := pool.Ping(ctx); err != nil {
-			return &rphttp.NotReady{Reason: "the database does not answer", Err: err}
+			return &rphttp.NotReadyError{Reason: "the database does not answer", Err: err}
 		}
 		pending, err := migrator.Pending(ctx)
 		if err != nil {
-			return &rphttp.NotReady{Reason: "the database does not answer", Err: err}
+			return &rphttp.NotReadyError{Reason: "the database does not answer", Err: err}
 		}
 		if pending {
-			return &rphttp.NotReady{Reason: "database migrations are pending", Err: errors.New("run `api migrate up`")}
+			return &rphttp.NotReadyError{Reason: "database migrations are pending", Err: errors.New("run `api migrate up`")}
 		}
 		return nil
 	}

@@ -39,18 +39,18 @@ type readiness struct {
 	failing atomic.Bool
 }
 
-// NotReady is a readiness failure whose Reason an operator may read in the
+// NotReadyError is a readiness failure whose Reason an operator may read in the
 // /readyz answer (say, "database migrations are pending"); Err, the detail,
 // is only logged. Any other error the Ready check returns is answered
 // without a reason.
-type NotReady struct {
+type NotReadyError struct {
 	Reason string
 	Err    error
 }
 
-func (e *NotReady) Error() string { return e.Reason + ": " + e.Err.Error() }
+func (e *NotReadyError) Error() string { return e.Reason + ": " + e.Err.Error() }
 
-func (e *NotReady) Unwrap() error { return e.Err }
+func (e *NotReadyError) Unwrap() error { return e.Err }
 
 // readyz godoc
 //
@@ -74,7 +74,7 @@ func (a *api) readyz(w http.ResponseWriter, r *http.Request) error {
 			a.log.WarnContext(ctx, "not ready", "err", err)
 		}
 		detail := "Not ready."
-		if nr := (*NotReady)(nil); errors.As(err, &nr) {
+		if nr := (*NotReadyError)(nil); errors.As(err, &nr) {
 			detail = "Not ready: " + nr.Reason + "."
 		}
 		return &apiError{Code: codeUnavailable, Detail: detail}

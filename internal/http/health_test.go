@@ -33,7 +33,7 @@ func TestReadyz(t *testing.T) {
 	require.Equal(t, apiclient.ProblemCodeUnavailable, res.ApplicationproblemJSON503.Code)
 	require.NotContains(t, string(res.Body), "secret detail", "internal detail is logged, never sent")
 
-	f.ready = &rphttp.NotReady{Reason: "database migrations are pending", Err: errors.New("secret detail")}
+	f.ready = &rphttp.NotReadyError{Reason: "database migrations are pending", Err: errors.New("secret detail")}
 	res = status(t, http.StatusServiceUnavailable, f.as("").readyz())
 	require.Equal(t, "Not ready: database migrations are pending.", res.ApplicationproblemJSON503.Detail)
 	require.NotContains(t, string(res.Body), "secret detail", "the reason is sent, the detail only logged")
