@@ -1212,7 +1212,7 @@ type PreviewRow struct {
 	// SampleRunIds SampleRunIDs are the row's first runs by id, at most 5.
 	//
 	// Example: [41,57,63]
-	SampleRunIds []int `json:"sample_run_ids"`
+	SampleRunIds []int64 `json:"sample_run_ids"`
 }
 
 // PreviewRowDecision Decision is the family's own decision, or unsupported_family; what it

@@ -36,7 +36,7 @@ type PreviewRow struct {
 	ReasonCode string `json:"reason_code" example:"backup.partial"`
 	Count      int    `json:"count" example:"3"`
 	// SampleRunIDs are the row's first runs by id, at most 5.
-	SampleRunIDs []int64 `json:"sample_run_ids" example:"41,57,63"`
+	SampleRunIDs []int64 `json:"sample_run_ids" format:"int64" example:"41,57,63"`
 } //@name PreviewRow
 
 // previewSweep godoc
