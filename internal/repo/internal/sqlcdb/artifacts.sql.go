@@ -141,10 +141,12 @@ SELECT m.role, b.id, b.managed_environment_id, e.name AS environment_name,
      WHERE r.id = b.operation_run_id AND r.workspace_id = b.workspace_id
        AND r.managed_environment_id = b.managed_environment_id), 0)::bigint AS produced_by,
     ARRAY(
-        SELECT r.id FROM operation_runs r
-        WHERE r.context #> '{reconciliation,links}' @> jsonb_build_array(jsonb_build_object('rel', 'backup_set', 'id', b.id))
-          AND r.context #> '{reconciliation,links}' <> '[]'::jsonb
-          AND r.workspace_id = b.workspace_id
+        SELECT r.id FROM (
+            SELECT r.id, r.workspace_id, r.managed_environment_id FROM operation_runs r
+            WHERE r.context #> '{reconciliation,links}' @> jsonb_build_array(jsonb_build_object('rel', 'backup_set', 'id', b.id))
+              AND r.context #> '{reconciliation,links}' <> '[]'::jsonb
+            OFFSET 0) r
+        WHERE r.workspace_id = b.workspace_id
           AND (m.all_environments OR EXISTS (
             SELECT 1 FROM member_environment_grants g
             WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
@@ -462,10 +464,12 @@ SELECT m.role, s.id, s.managed_environment_id, e.name AS environment_name,
      WHERE r.id = s.operation_run_id AND r.workspace_id = s.workspace_id
        AND r.managed_environment_id = s.managed_environment_id), 0)::bigint AS produced_by,
     ARRAY(
-        SELECT r.id FROM operation_runs r
-        WHERE r.context #> '{reconciliation,links}' @> jsonb_build_array(jsonb_build_object('rel', 'baseline_snapshot', 'id', s.id))
-          AND r.context #> '{reconciliation,links}' <> '[]'::jsonb
-          AND r.workspace_id = s.workspace_id
+        SELECT r.id FROM (
+            SELECT r.id, r.workspace_id, r.managed_environment_id FROM operation_runs r
+            WHERE r.context #> '{reconciliation,links}' @> jsonb_build_array(jsonb_build_object('rel', 'baseline_snapshot', 'id', s.id))
+              AND r.context #> '{reconciliation,links}' <> '[]'::jsonb
+            OFFSET 0) r
+        WHERE r.workspace_id = s.workspace_id
           AND (m.all_environments OR EXISTS (
             SELECT 1 FROM member_environment_grants g
             WHERE g.workspace_id = m.workspace_id AND g.subject = m.subject
@@ -504,7 +508,10 @@ type SnapshotGetForMemberRow struct {
 
 // A baseline snapshot, the caller's role, the run that recorded it when that
 // run is in the snapshot's scope, and the newest 50 runs the caller may see
-// whose decision record links it (operation_runs_reconciliation_links).
+// whose decision record links it. Those runs are found by their link alone
+// (operation_runs_reconciliation_links): OFFSET 0 keeps the workspace
+// condition out of that scan, which PostgreSQL would otherwise answer by
+// also reading every run of the workspace from another index.
 func (q *Queries) SnapshotGetForMember(ctx context.Context, arg SnapshotGetForMemberParams) (SnapshotGetForMemberRow, error) {
 	row := q.db.QueryRow(ctx, snapshotGetForMember, arg.Subject, arg.WorkspaceID, arg.ID)
 	var i SnapshotGetForMemberRow
