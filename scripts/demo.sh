@@ -32,6 +32,11 @@ Try:
   curl -s -H "Authorization: Bearer \$TOKEN" "$base/workspaces/$ws/operations?stale=true&limit=5"
   curl -s -H "Authorization: Bearer \$TOKEN" "$base/workspaces/$ws/operations?type=inventory.sync&stale=true"
   curl -s -H "Authorization: Bearer \$TOKEN" $base/workspaces/$ws/reconciliation/families
+  curl -s -H "Authorization: Bearer \$TOKEN" $base/workspaces/$ws/reconciliation/preview
+  curl -s -H "Authorization: Bearer \$TOKEN" "$base/workspaces/$ws/operations?outcome=partially_succeeded&status=completed"
+  curl -s -H "Authorization: Bearer \$TOKEN" $base/workspaces/$ws/baseline-snapshots/<id from links.related>
+  curl -s -H "Authorization: Bearer \$TOKEN" $base/workspaces/$ws/backup-sets/<id from links.related>/items
+  curl -s -H "Authorization: Bearer \$TOKEN" "$base/workspaces/$ws/inventory-items?seen_by_run=<run id>&limit=5"
   curl -s -X POST -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"dry_run":true}' $base/workspaces/$ws/operations/<run id>/reconcile
   curl -s $base/readyz
 

@@ -20,6 +20,117 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ArtifactLinkRel.
+const (
+	ArtifactLinkRelBackupSet        ArtifactLinkRel = "backup_set"
+	ArtifactLinkRelBaselineSnapshot ArtifactLinkRel = "baseline_snapshot"
+)
+
+// Valid indicates whether the value is a known member of the ArtifactLinkRel enum.
+func (e ArtifactLinkRel) Valid() bool {
+	switch e {
+	case ArtifactLinkRelBackupSet:
+		return true
+	case ArtifactLinkRelBaselineSnapshot:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ArtifactRouteRel.
+const (
+	ArtifactRouteRelBackupSet        ArtifactRouteRel = "backup_set"
+	ArtifactRouteRelBaselineSnapshot ArtifactRouteRel = "baseline_snapshot"
+	ArtifactRouteRelInventoryItems   ArtifactRouteRel = "inventory_items"
+)
+
+// Valid indicates whether the value is a known member of the ArtifactRouteRel enum.
+func (e ArtifactRouteRel) Valid() bool {
+	switch e {
+	case ArtifactRouteRelBackupSet:
+		return true
+	case ArtifactRouteRelBaselineSnapshot:
+		return true
+	case ArtifactRouteRelInventoryItems:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BackupItemAssignmentsStatus.
+const (
+	BackupItemAssignmentsStatusCaptured      BackupItemAssignmentsStatus = "captured"
+	BackupItemAssignmentsStatusFailed        BackupItemAssignmentsStatus = "failed"
+	BackupItemAssignmentsStatusMissing       BackupItemAssignmentsStatus = "missing"
+	BackupItemAssignmentsStatusNotApplicable BackupItemAssignmentsStatus = "not_applicable"
+)
+
+// Valid indicates whether the value is a known member of the BackupItemAssignmentsStatus enum.
+func (e BackupItemAssignmentsStatus) Valid() bool {
+	switch e {
+	case BackupItemAssignmentsStatusCaptured:
+		return true
+	case BackupItemAssignmentsStatusFailed:
+		return true
+	case BackupItemAssignmentsStatusMissing:
+		return true
+	case BackupItemAssignmentsStatusNotApplicable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BackupItemStatus.
+const (
+	BackupItemStatusCaptured BackupItemStatus = "captured"
+	BackupItemStatusFailed   BackupItemStatus = "failed"
+	BackupItemStatusPending  BackupItemStatus = "pending"
+	BackupItemStatusSkipped  BackupItemStatus = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the BackupItemStatus enum.
+func (e BackupItemStatus) Valid() bool {
+	switch e {
+	case BackupItemStatusCaptured:
+		return true
+	case BackupItemStatusFailed:
+		return true
+	case BackupItemStatusPending:
+		return true
+	case BackupItemStatusSkipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BackupSetStatus.
+const (
+	BackupSetStatusCompleted BackupSetStatus = "completed"
+	BackupSetStatusFailed    BackupSetStatus = "failed"
+	BackupSetStatusPending   BackupSetStatus = "pending"
+	BackupSetStatusRunning   BackupSetStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the BackupSetStatus enum.
+func (e BackupSetStatus) Valid() bool {
+	switch e {
+	case BackupSetStatusCompleted:
+		return true
+	case BackupSetStatusFailed:
+		return true
+	case BackupSetStatusPending:
+		return true
+	case BackupSetStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FamilyRuleDecision.
 const (
 	FamilyRuleDecisionFinalized     FamilyRuleDecision = "finalized"
@@ -164,6 +275,51 @@ func (e NullableDecisionRecordSource) Valid() bool {
 	}
 }
 
+// Defines values for PreviewRowDecision.
+const (
+	PreviewRowDecisionFinalized         PreviewRowDecision = "finalized"
+	PreviewRowDecisionNotReconciled     PreviewRowDecision = "not_reconciled"
+	PreviewRowDecisionUnsupportedFamily PreviewRowDecision = "unsupported_family"
+)
+
+// Valid indicates whether the value is a known member of the PreviewRowDecision enum.
+func (e PreviewRowDecision) Valid() bool {
+	switch e {
+	case PreviewRowDecisionFinalized:
+		return true
+	case PreviewRowDecisionNotReconciled:
+		return true
+	case PreviewRowDecisionUnsupportedFamily:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PreviewRowOutcome.
+const (
+	PreviewRowOutcomeBlocked            PreviewRowOutcome = "blocked"
+	PreviewRowOutcomeFailed             PreviewRowOutcome = "failed"
+	PreviewRowOutcomePartiallySucceeded PreviewRowOutcome = "partially_succeeded"
+	PreviewRowOutcomeSucceeded          PreviewRowOutcome = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the PreviewRowOutcome enum.
+func (e PreviewRowOutcome) Valid() bool {
+	switch e {
+	case PreviewRowOutcomeBlocked:
+		return true
+	case PreviewRowOutcomeFailed:
+		return true
+	case PreviewRowOutcomePartiallySucceeded:
+		return true
+	case PreviewRowOutcomeSucceeded:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemCode.
 const (
 	ProblemCodeConflict             ProblemCode = "conflict"
@@ -289,16 +445,19 @@ func (e ReconcileDecisionOutcome) Valid() bool {
 
 // Defines values for RelatedLinkRel.
 const (
-	BackupSet        RelatedLinkRel = "backup_set"
-	BaselineSnapshot RelatedLinkRel = "baseline_snapshot"
+	RelatedLinkRelBackupSet        RelatedLinkRel = "backup_set"
+	RelatedLinkRelBaselineSnapshot RelatedLinkRel = "baseline_snapshot"
+	RelatedLinkRelInventoryItems   RelatedLinkRel = "inventory_items"
 )
 
 // Valid indicates whether the value is a known member of the RelatedLinkRel enum.
 func (e RelatedLinkRel) Valid() bool {
 	switch e {
-	case BackupSet:
+	case RelatedLinkRelBackupSet:
 		return true
-	case BaselineSnapshot:
+	case RelatedLinkRelBaselineSnapshot:
+		return true
+	case RelatedLinkRelInventoryItems:
 		return true
 	default:
 		return false
@@ -395,6 +554,54 @@ const (
 func (e StatusStatus) Valid() bool {
 	switch e {
 	case Ok:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListBackupItemsParamsStatus.
+const (
+	ListBackupItemsParamsStatusCaptured ListBackupItemsParamsStatus = "captured"
+	ListBackupItemsParamsStatusFailed   ListBackupItemsParamsStatus = "failed"
+	ListBackupItemsParamsStatusPending  ListBackupItemsParamsStatus = "pending"
+	ListBackupItemsParamsStatusSkipped  ListBackupItemsParamsStatus = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the ListBackupItemsParamsStatus enum.
+func (e ListBackupItemsParamsStatus) Valid() bool {
+	switch e {
+	case ListBackupItemsParamsStatusCaptured:
+		return true
+	case ListBackupItemsParamsStatusFailed:
+		return true
+	case ListBackupItemsParamsStatusPending:
+		return true
+	case ListBackupItemsParamsStatusSkipped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for HeadListBackupItemsParamsStatus.
+const (
+	HeadListBackupItemsParamsStatusCaptured HeadListBackupItemsParamsStatus = "captured"
+	HeadListBackupItemsParamsStatusFailed   HeadListBackupItemsParamsStatus = "failed"
+	HeadListBackupItemsParamsStatusPending  HeadListBackupItemsParamsStatus = "pending"
+	HeadListBackupItemsParamsStatusSkipped  HeadListBackupItemsParamsStatus = "skipped"
+)
+
+// Valid indicates whether the value is a known member of the HeadListBackupItemsParamsStatus enum.
+func (e HeadListBackupItemsParamsStatus) Valid() bool {
+	switch e {
+	case HeadListBackupItemsParamsStatusCaptured:
+		return true
+	case HeadListBackupItemsParamsStatusFailed:
+		return true
+	case HeadListBackupItemsParamsStatusPending:
+		return true
+	case HeadListBackupItemsParamsStatusSkipped:
 		return true
 	default:
 		return false
@@ -533,6 +740,202 @@ func (e HeadGetRunParamsInclude) Valid() bool {
 	}
 }
 
+// ArtifactLink defines model for ArtifactLink.
+type ArtifactLink struct {
+	// Href Href opens the artifact.
+	//
+	// Example: /workspaces/1/backup-sets/2
+	Href string `json:"href"`
+
+	// Id Example: 2
+	Id int64 `json:"id"`
+
+	// Rel Example: backup_set
+	Rel ArtifactLinkRel `json:"rel"`
+}
+
+// ArtifactLinkRel Example: backup_set
+type ArtifactLinkRel string
+
+// ArtifactRoute defines model for ArtifactRoute.
+type ArtifactRoute struct {
+	// Rel Rel is the relation of the run's related links it opens.
+	//
+	// Example: baseline_snapshot
+	Rel ArtifactRouteRel `json:"rel"`
+
+	// Route Route is the route's template: {ws} is the workspace, {id} the
+	// artifact's id and {run} the run's.
+	//
+	// Example: /workspaces/{ws}/baseline-snapshots/{id}
+	Route string `json:"route"`
+}
+
+// ArtifactRouteRel Rel is the relation of the run's related links it opens.
+//
+// Example: baseline_snapshot
+type ArtifactRouteRel string
+
+// ArtifactRunLinks defines model for ArtifactRunLinks.
+type ArtifactRunLinks struct {
+	// CitedBy CitedBy are the runs whose decision record links the artifact, newest
+	// first, at most 50.
+	CitedBy []RunRef `json:"cited_by"`
+
+	// Operation Operation is the run that recorded the artifact, when that run lies in
+	// the artifact's scope; null otherwise.
+	//
+	// Example: /workspaces/1/operations/5
+	Operation *string `json:"operation"`
+
+	// Self Example: /workspaces/1/baseline-snapshots/91
+	Self string `json:"self"`
+}
+
+// BackupCounts defines model for BackupCounts.
+type BackupCounts struct {
+	// AssignmentsMissing AssignmentsMissing counts the items whose assignments are missing or failed.
+	//
+	// Example: 1
+	AssignmentsMissing int `json:"assignments_missing"`
+
+	// Captured Example: 4
+	Captured int `json:"captured"`
+
+	// Failed Example: 1
+	Failed int `json:"failed"`
+
+	// Other Other counts the items neither captured nor failed (pending or skipped).
+	//
+	// Example: 0
+	Other int `json:"other"`
+}
+
+// BackupItem defines model for BackupItem.
+type BackupItem struct {
+	// AssignmentsStatus Example: captured
+	AssignmentsStatus BackupItemAssignmentsStatus `json:"assignments_status"`
+
+	// ErrorCode ErrorCode is the job's code for a failed item; null when it recorded none.
+	//
+	// Example: graph_throttled
+	ErrorCode *string `json:"error_code"`
+
+	// ExternalId Example: b6f1c7d2-0c1e-4a53-9d0f-2f5b1f0f6a11
+	ExternalId string `json:"external_id"`
+
+	// Id Example: 17
+	Id int64 `json:"id"`
+
+	// PolicyType Example: deviceConfiguration
+	PolicyType string `json:"policy_type"`
+
+	// Status Example: captured
+	Status BackupItemStatus `json:"status"`
+}
+
+// BackupItemAssignmentsStatus Example: captured
+type BackupItemAssignmentsStatus string
+
+// BackupItemStatus Example: captured
+type BackupItemStatus string
+
+// BackupItemPage defines model for BackupItemPage.
+type BackupItemPage struct {
+	Items []BackupItem `json:"items"`
+
+	// NextCursor NextCursor fetches the next page with the same filters; null on the last page.
+	//
+	// Example: AQAAAAAAAAAAAAAAAAAAABGj0Xr2yJq8mN3bT0e4eQ
+	NextCursor *string `json:"next_cursor"`
+}
+
+// BackupSet defines model for BackupSet.
+type BackupSet struct {
+	Counts      BackupCounts `json:"counts"`
+	CreatedAt   time.Time    `json:"created_at"`
+	Environment Environment  `json:"environment"`
+
+	// Id Example: 2
+	Id int64 `json:"id"`
+
+	// ItemCount ItemCount is how many items the set expects.
+	//
+	// Example: 5
+	ItemCount int            `json:"item_count"`
+	Links     BackupSetLinks `json:"links"`
+
+	// Schedule Schedule is null when the set has none, or when it belongs to an
+	// environment the caller may not see.
+	Schedule *NullableBackupSchedule `json:"schedule"`
+
+	// Status Example: running
+	Status BackupSetStatus `json:"status"`
+}
+
+// BackupSetStatus Example: running
+type BackupSetStatus string
+
+// BackupSetLinks defines model for BackupSetLinks.
+type BackupSetLinks struct {
+	// CitedBy CitedBy are the runs whose decision record links the set, newest
+	// first, at most 50.
+	CitedBy []RunRef `json:"cited_by"`
+
+	// Items Items lists the set's items.
+	//
+	// Example: /workspaces/1/backup-sets/2/items
+	Items string `json:"items"`
+
+	// Operation Operation is the run that recorded the set, when that run lies in the
+	// set's scope; null otherwise.
+	//
+	// Example: /workspaces/1/operations/7
+	Operation *string `json:"operation"`
+
+	// Self Example: /workspaces/1/backup-sets/2
+	Self string `json:"self"`
+}
+
+// BaselineProfile defines model for BaselineProfile.
+type BaselineProfile struct {
+	// Id Example: 3
+	Id int64 `json:"id"`
+
+	// Name Example: Security baseline
+	Name string `json:"name"`
+}
+
+// BaselineSnapshot defines model for BaselineSnapshot.
+type BaselineSnapshot struct {
+	CreatedAt   time.Time   `json:"created_at"`
+	Environment Environment `json:"environment"`
+
+	// GapCount GapCount counts the items the capture could not take.
+	//
+	// Example: 0
+	GapCount int `json:"gap_count"`
+
+	// Id Example: 91
+	Id int64 `json:"id"`
+
+	// ItemCount ItemCount counts the items the snapshot holds.
+	//
+	// Example: 48
+	ItemCount int              `json:"item_count"`
+	Links     ArtifactRunLinks `json:"links"`
+	Profile   BaselineProfile  `json:"profile"`
+}
+
+// Environment defines model for Environment.
+type Environment struct {
+	// Id Example: 2
+	Id int64 `json:"id"`
+
+	// Name Example: Contoso Production
+	Name string `json:"name"`
+}
+
 // Failure defines model for Failure.
 type Failure struct {
 	// Code Example: graph_throttled
@@ -558,6 +961,10 @@ type Family struct {
 	//
 	// Example: ["inventory_sync","intune.inventory.sync"]
 	Aliases []string `json:"aliases"`
+
+	// ArtifactRoutes ArtifactRoutes are the routes that open what the family's proof links
+	// its runs to; empty for a family decided from no proof.
+	ArtifactRoutes []ArtifactRoute `json:"artifact_routes"`
 
 	// Family Family is the canonical type.
 	//
@@ -624,6 +1031,60 @@ type HubPage struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
+// InventoryItem defines model for InventoryItem.
+type InventoryItem struct {
+	// DisplayName DisplayName is the name the job recorded; null when none.
+	//
+	// Example: Windows 11 compliance
+	DisplayName *string     `json:"display_name"`
+	Environment Environment `json:"environment"`
+
+	// ExternalId Example: 0f8d2c61-5a8e-4c1b-93a7-6d2e2b9c4f10
+	ExternalId string `json:"external_id"`
+
+	// Id Example: 340
+	Id int64 `json:"id"`
+
+	// LastSeenAt LastSeenAt is when a run last saw the item; null when none did.
+	LastSeenAt *time.Time         `json:"last_seen_at"`
+	Links      InventoryItemLinks `json:"links"`
+
+	// PolicyType Example: compliancePolicy
+	PolicyType string `json:"policy_type"`
+}
+
+// InventoryItemLinks defines model for InventoryItemLinks.
+type InventoryItemLinks struct {
+	// Operation Operation is the run that last saw the item, when that run lies in the
+	// item's scope; null otherwise.
+	//
+	// Example: /workspaces/1/operations/12
+	Operation *string `json:"operation"`
+}
+
+// InventoryItemPage defines model for InventoryItemPage.
+type InventoryItemPage struct {
+	Items []InventoryItem `json:"items"`
+
+	// NextCursor NextCursor fetches the next page with the same filters; null on the last page.
+	//
+	// Example: AQAAAAAAAAAAAAAAAAAAAVT3x0mXq2pQ8n1vZc7rKg
+	NextCursor *string `json:"next_cursor"`
+}
+
+// NullableBackupSchedule Schedule is null when the set has none, or when it belongs to an
+// environment the caller may not see.
+type NullableBackupSchedule struct {
+	// Enabled Example: true
+	Enabled bool `json:"enabled"`
+
+	// Id Example: 1
+	Id int64 `json:"id"`
+
+	// Name Example: Nightly
+	Name string `json:"name"`
+}
+
 // NullableDecisionRecord Reconciliation is the decision record runproof stored when it
 // finalized the run; null for a run it did not finalize.
 type NullableDecisionRecord struct {
@@ -647,8 +1108,9 @@ type NullableDecisionRecord struct {
 	// Example: Backup partly captured: backup set 2 holds 4 of 5 expected items, with 1 failed and 1 missing assignment.
 	Explanation string `json:"explanation"`
 
-	// Links Links are the in-scope artifacts the decision relied on.
-	Links []RelatedLink `json:"links"`
+	// Links Links are the in-scope artifacts the decision relied on that the
+	// caller can open.
+	Links []ArtifactLink `json:"links"`
 
 	// Note Note is the operator's note from a manual reconcile; absent when none was given.
 	//
@@ -720,6 +1182,49 @@ type NullableNextAction struct {
 	// Label Example: Reconcile
 	Label string `json:"label"`
 }
+
+// PreviewRow defines model for PreviewRow.
+type PreviewRow struct {
+	// Count Example: 3
+	Count int `json:"count"`
+
+	// Decision Decision is the family's own decision, or unsupported_family; what it
+	// did not finalize the sweep closes as failed.
+	//
+	// Example: finalized
+	Decision PreviewRowDecision `json:"decision"`
+
+	// Family Family is the canonical family.
+	//
+	// Example: backup.schedule.execute
+	Family string `json:"family"`
+
+	// Outcome Outcome is the outcome the sweep would write.
+	//
+	// Example: partially_succeeded
+	Outcome PreviewRowOutcome `json:"outcome"`
+
+	// ReasonCode ReasonCode is the reason code the sweep would write.
+	//
+	// Example: backup.partial
+	ReasonCode string `json:"reason_code"`
+
+	// SampleRunIds SampleRunIDs are the row's first runs by id, at most 5.
+	//
+	// Example: [41,57,63]
+	SampleRunIds []int64 `json:"sample_run_ids"`
+}
+
+// PreviewRowDecision Decision is the family's own decision, or unsupported_family; what it
+// did not finalize the sweep closes as failed.
+//
+// Example: finalized
+type PreviewRowDecision string
+
+// PreviewRowOutcome Outcome is the outcome the sweep would write.
+//
+// Example: partially_succeeded
+type PreviewRowOutcome string
 
 // Problem defines model for Problem.
 type Problem struct {
@@ -910,8 +1415,10 @@ type ReconcileDecision struct {
 	DryRun bool `json:"dry_run"`
 
 	// Explanation Example: Inventory partly captured: 10 of 12 policy types succeeded; 2 failed (graph_throttled).
-	Explanation string        `json:"explanation"`
-	Links       []RelatedLink `json:"links"`
+	Explanation string `json:"explanation"`
+
+	// Links Links are the artifacts the decision relied on that the caller can open.
+	Links []ArtifactLink `json:"links"`
 
 	// Outcome Outcome is the outcome finalized (or, for already_terminal, the run's).
 	//
@@ -952,8 +1459,15 @@ type ReconcileResponse struct {
 
 // RelatedLink defines model for RelatedLink.
 type RelatedLink struct {
-	// Id Example: 91
-	Id int64 `json:"id"`
+	// Href Href opens it.
+	//
+	// Example: /workspaces/1/baseline-snapshots/91
+	Href string `json:"href"`
+
+	// Id ID is the artifact's id; absent for inventory_items, a listing.
+	//
+	// Example: 91
+	Id *int64 `json:"id,omitempty"`
 
 	// Rel Example: baseline_snapshot
 	Rel RelatedLinkRel `json:"rel"`
@@ -1039,10 +1553,22 @@ type RunStatus string
 
 // RunLinks defines model for RunLinks.
 type RunLinks struct {
+	// Related Related are the artifacts the run's reconciliation relied on, then,
+	// for an inventory run whose reconciliation counted observed items,
+	// the listing of those items; only what the caller can open.
 	Related []RelatedLink `json:"related"`
 
 	// Self Example: /workspaces/1/operations/5
 	Self string `json:"self"`
+}
+
+// RunRef defines model for RunRef.
+type RunRef struct {
+	// Href Example: /workspaces/1/operations/5
+	Href string `json:"href"`
+
+	// Id Example: 5
+	Id int64 `json:"id"`
 }
 
 // StaleAfter defines model for StaleAfter.
@@ -1063,11 +1589,98 @@ type Status struct {
 // StatusStatus Example: ok
 type StatusStatus string
 
+// SweepPreview defines model for SweepPreview.
+type SweepPreview struct {
+	// Considered Considered counts the stale runs judged, at most 10,000.
+	//
+	// Example: 12
+	Considered int `json:"considered"`
+
+	// JudgedAt JudgedAt is the instant the runs were judged stale at.
+	JudgedAt time.Time `json:"judged_at"`
+
+	// Rows Rows group the runs by family, decision, outcome and reason code, in
+	// that order.
+	Rows []PreviewRow `json:"rows"`
+
+	// Truncated Truncated is true when the caller sees more stale runs than were
+	// judged: those with the largest ids were left out.
+	//
+	// Example: false
+	Truncated bool `json:"truncated"`
+}
+
 // MethodNotAllowed defines model for MethodNotAllowed.
 type MethodNotAllowed = Problem
 
 // Unavailable defines model for Unavailable.
 type Unavailable = Problem
+
+// ListBackupItemsParams defines parameters for ListBackupItems.
+type ListBackupItemsParams struct {
+	// Status Only items with this status
+	Status *ListBackupItemsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListBackupItemsParamsStatus defines parameters for ListBackupItems.
+type ListBackupItemsParamsStatus string
+
+// HeadListBackupItemsParams defines parameters for HeadListBackupItems.
+type HeadListBackupItemsParams struct {
+	// Status Only items with this status
+	Status *HeadListBackupItemsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// HeadListBackupItemsParamsStatus defines parameters for HeadListBackupItems.
+type HeadListBackupItemsParamsStatus string
+
+// ListInventoryItemsParams defines parameters for ListInventoryItems.
+type ListInventoryItemsParams struct {
+	// Environment Only items of this managed environment
+	Environment *int64 `form:"environment,omitempty" json:"environment,omitempty"`
+
+	// SeenByRun Only items this run was the last to see
+	SeenByRun *int64 `form:"seen_by_run,omitempty" json:"seen_by_run,omitempty"`
+
+	// PolicyType Only items of this policy type
+	PolicyType *string `form:"policy_type,omitempty" json:"policy_type,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// HeadListInventoryItemsParams defines parameters for HeadListInventoryItems.
+type HeadListInventoryItemsParams struct {
+	// Environment Only items of this managed environment
+	Environment *int64 `form:"environment,omitempty" json:"environment,omitempty"`
+
+	// SeenByRun Only items this run was the last to see
+	SeenByRun *int64 `form:"seen_by_run,omitempty" json:"seen_by_run,omitempty"`
+
+	// PolicyType Only items of this policy type
+	PolicyType *string `form:"policy_type,omitempty" json:"policy_type,omitempty"`
+
+	// Limit Page size
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor of the previous page
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
 
 // ListRunsParams defines parameters for ListRuns.
 type ListRunsParams struct {
@@ -1146,6 +1759,24 @@ type HeadGetRunParams struct {
 
 // HeadGetRunParamsInclude defines parameters for HeadGetRun.
 type HeadGetRunParamsInclude string
+
+// PreviewSweepParams defines parameters for PreviewSweep.
+type PreviewSweepParams struct {
+	// Environment Only runs of this managed environment
+	Environment *int64 `form:"environment,omitempty" json:"environment,omitempty"`
+
+	// Type Only runs of this family (canonical type or an alias)
+	Type *string `form:"type,omitempty" json:"type,omitempty"`
+}
+
+// HeadPreviewSweepParams defines parameters for HeadPreviewSweep.
+type HeadPreviewSweepParams struct {
+	// Environment Only runs of this managed environment
+	Environment *int64 `form:"environment,omitempty" json:"environment,omitempty"`
+
+	// Type Only runs of this family (canonical type or an alias)
+	Type *string `form:"type,omitempty" json:"type,omitempty"`
+}
 
 // ReconcileRunJSONRequestBody defines body for ReconcileRun for application/json ContentType.
 type ReconcileRunJSONRequestBody = ReconcileRequest
@@ -1280,6 +1911,62 @@ type ClientInterface interface {
 	// Corresponds with HEAD /readyz (the `HeadReadyz` operationId).
 	HeadReadyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetBackupSet One backup set, its items counted, with the runs it belongs to
+	//
+	// The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with GET /workspaces/{ws}/backup-sets/{id} (the `GetBackupSet` operationId).
+	GetBackupSet(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HeadGetBackupSet One backup set, its items counted, with the runs it belongs to (headers only)
+	//
+	// The status and headers GET answers, without a body. The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id} (the `HeadGetBackupSet` operationId).
+	HeadGetBackupSet(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListBackupItems A backup set's items
+	//
+	// The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with GET /workspaces/{ws}/backup-sets/{id}/items (the `ListBackupItems` operationId).
+	ListBackupItems(ctx context.Context, ws int64, id int64, params *ListBackupItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HeadListBackupItems A backup set's items (headers only)
+	//
+	// The status and headers GET answers, without a body. The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id}/items (the `HeadListBackupItems` operationId).
+	HeadListBackupItems(ctx context.Context, ws int64, id int64, params *HeadListBackupItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBaselineSnapshot One baseline snapshot, with the runs it belongs to
+	//
+	// The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with GET /workspaces/{ws}/baseline-snapshots/{id} (the `GetBaselineSnapshot` operationId).
+	GetBaselineSnapshot(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HeadGetBaselineSnapshot One baseline snapshot, with the runs it belongs to (headers only)
+	//
+	// The status and headers GET answers, without a body. The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with HEAD /workspaces/{ws}/baseline-snapshots/{id} (the `HeadGetBaselineSnapshot` operationId).
+	HeadGetBaselineSnapshot(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListInventoryItems Inventory items jobs observed
+	//
+	// The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with GET /workspaces/{ws}/inventory-items (the `ListInventoryItems` operationId).
+	ListInventoryItems(ctx context.Context, ws int64, params *ListInventoryItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HeadListInventoryItems Inventory items jobs observed (headers only)
+	//
+	// The status and headers GET answers, without a body. The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with HEAD /workspaces/{ws}/inventory-items (the `HeadListInventoryItems` operationId).
+	HeadListInventoryItems(ctx context.Context, ws int64, params *HeadListInventoryItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListRuns Operations hub: a workspace's runs, newest first
 	//
 	// Filters combine; type matches the canonical family and its legacy aliases. Pages are keyset-paginated: pass next_cursor back as cursor with the same filters.
@@ -1339,6 +2026,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with HEAD /workspaces/{ws}/reconciliation/families (the `HeadListFamilies` operationId).
 	HeadListFamilies(ctx context.Context, ws int64, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewSweep What a stale sweep would do now
+	//
+	// Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with GET /workspaces/{ws}/reconciliation/preview (the `PreviewSweep` operationId).
+	PreviewSweep(ctx context.Context, ws int64, params *PreviewSweepParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// HeadPreviewSweep What a stale sweep would do now (headers only)
+	//
+	// The status and headers GET answers, without a body. Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+	//
+	// Corresponds with HEAD /workspaces/{ws}/reconciliation/preview (the `HeadPreviewSweep` operationId).
+	HeadPreviewSweep(ctx context.Context, ws int64, params *HeadPreviewSweepParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // Healthz Liveness: the process is up
@@ -1467,6 +2168,142 @@ func (c *Client) Readyz(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 // Corresponds with HEAD /readyz (the `HeadReadyz` operationId).
 func (c *Client) HeadReadyz(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHeadReadyzRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBackupSet One backup set, its items counted, with the runs it belongs to
+//
+// The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with GET /workspaces/{ws}/backup-sets/{id} (the `GetBackupSet` operationId).
+func (c *Client) GetBackupSet(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBackupSetRequest(c.Server, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HeadGetBackupSet One backup set, its items counted, with the runs it belongs to (headers only)
+//
+// The status and headers GET answers, without a body. The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id} (the `HeadGetBackupSet` operationId).
+func (c *Client) HeadGetBackupSet(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHeadGetBackupSetRequest(c.Server, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListBackupItems A backup set's items
+//
+// The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with GET /workspaces/{ws}/backup-sets/{id}/items (the `ListBackupItems` operationId).
+func (c *Client) ListBackupItems(ctx context.Context, ws int64, id int64, params *ListBackupItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListBackupItemsRequest(c.Server, ws, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HeadListBackupItems A backup set's items (headers only)
+//
+// The status and headers GET answers, without a body. The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id}/items (the `HeadListBackupItems` operationId).
+func (c *Client) HeadListBackupItems(ctx context.Context, ws int64, id int64, params *HeadListBackupItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHeadListBackupItemsRequest(c.Server, ws, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBaselineSnapshot One baseline snapshot, with the runs it belongs to
+//
+// The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with GET /workspaces/{ws}/baseline-snapshots/{id} (the `GetBaselineSnapshot` operationId).
+func (c *Client) GetBaselineSnapshot(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBaselineSnapshotRequest(c.Server, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HeadGetBaselineSnapshot One baseline snapshot, with the runs it belongs to (headers only)
+//
+// The status and headers GET answers, without a body. The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with HEAD /workspaces/{ws}/baseline-snapshots/{id} (the `HeadGetBaselineSnapshot` operationId).
+func (c *Client) HeadGetBaselineSnapshot(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHeadGetBaselineSnapshotRequest(c.Server, ws, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListInventoryItems Inventory items jobs observed
+//
+// The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with GET /workspaces/{ws}/inventory-items (the `ListInventoryItems` operationId).
+func (c *Client) ListInventoryItems(ctx context.Context, ws int64, params *ListInventoryItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListInventoryItemsRequest(c.Server, ws, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HeadListInventoryItems Inventory items jobs observed (headers only)
+//
+// The status and headers GET answers, without a body. The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with HEAD /workspaces/{ws}/inventory-items (the `HeadListInventoryItems` operationId).
+func (c *Client) HeadListInventoryItems(ctx context.Context, ws int64, params *HeadListInventoryItemsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHeadListInventoryItemsRequest(c.Server, ws, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1607,6 +2444,40 @@ func (c *Client) ListFamilies(ctx context.Context, ws int64, reqEditors ...Reque
 // Corresponds with HEAD /workspaces/{ws}/reconciliation/families (the `HeadListFamilies` operationId).
 func (c *Client) HeadListFamilies(ctx context.Context, ws int64, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewHeadListFamiliesRequest(c.Server, ws)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewSweep What a stale sweep would do now
+//
+// Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with GET /workspaces/{ws}/reconciliation/preview (the `PreviewSweep` operationId).
+func (c *Client) PreviewSweep(ctx context.Context, ws int64, params *PreviewSweepParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewSweepRequest(c.Server, ws, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// HeadPreviewSweep What a stale sweep would do now (headers only)
+//
+// The status and headers GET answers, without a body. Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+//
+// Corresponds with HEAD /workspaces/{ws}/reconciliation/preview (the `HeadPreviewSweep` operationId).
+func (c *Client) HeadPreviewSweep(ctx context.Context, ws int64, params *HeadPreviewSweepParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewHeadPreviewSweepRequest(c.Server, ws, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1823,6 +2694,572 @@ func NewHeadReadyzRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBackupSetRequest constructs an http.Request for the GetBackupSet method
+func NewGetBackupSetRequest(server string, ws int64, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/backup-sets/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHeadGetBackupSetRequest constructs an http.Request for the HeadGetBackupSet method
+func NewHeadGetBackupSetRequest(server string, ws int64, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/backup-sets/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListBackupItemsRequest constructs an http.Request for the ListBackupItems method
+func NewListBackupItemsRequest(server string, ws int64, id int64, params *ListBackupItemsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/backup-sets/%s/items", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHeadListBackupItemsRequest constructs an http.Request for the HeadListBackupItems method
+func NewHeadListBackupItemsRequest(server string, ws int64, id int64, params *HeadListBackupItemsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/backup-sets/%s/items", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "status", *params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBaselineSnapshotRequest constructs an http.Request for the GetBaselineSnapshot method
+func NewGetBaselineSnapshotRequest(server string, ws int64, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/baseline-snapshots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHeadGetBaselineSnapshotRequest constructs an http.Request for the HeadGetBaselineSnapshot method
+func NewHeadGetBaselineSnapshotRequest(server string, ws int64, id int64) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/baseline-snapshots/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListInventoryItemsRequest constructs an http.Request for the ListInventoryItems method
+func NewListInventoryItemsRequest(server string, ws int64, params *ListInventoryItemsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/inventory-items", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Environment != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "environment", *params.Environment, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SeenByRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seen_by_run", *params.SeenByRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PolicyType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "policy_type", *params.PolicyType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHeadListInventoryItemsRequest constructs an http.Request for the HeadListInventoryItems method
+func NewHeadListInventoryItemsRequest(server string, ws int64, params *HeadListInventoryItemsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/inventory-items", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Environment != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "environment", *params.Environment, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SeenByRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "seen_by_run", *params.SeenByRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PolicyType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "policy_type", *params.PolicyType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
@@ -2357,6 +3794,152 @@ func NewHeadListFamiliesRequest(server string, ws int64) (*http.Request, error) 
 	return req, nil
 }
 
+// NewPreviewSweepRequest constructs an http.Request for the PreviewSweep method
+func NewPreviewSweepRequest(server string, ws int64, params *PreviewSweepParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/reconciliation/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Environment != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "environment", *params.Environment, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewHeadPreviewSweepRequest constructs an http.Request for the HeadPreviewSweep method
+func NewHeadPreviewSweepRequest(server string, ws int64, params *HeadPreviewSweepParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "ws", ws, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int64"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/workspaces/%s/reconciliation/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Environment != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "environment", *params.Environment, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodHead, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2473,6 +4056,78 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with HEAD /readyz (the `HeadReadyz` operationId).
 	HeadReadyzWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*HeadReadyzResponse, error)
 
+	// GetBackupSetWithResponse One backup set, its items counted, with the runs it belongs to
+	//
+	// The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /workspaces/{ws}/backup-sets/{id} (the `GetBackupSet` operationId).
+	GetBackupSetWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*GetBackupSetResponse, error)
+
+	// HeadGetBackupSetWithResponse One backup set, its items counted, with the runs it belongs to (headers only)
+	//
+	// The status and headers GET answers, without a body. The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id} (the `HeadGetBackupSet` operationId).
+	HeadGetBackupSetWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*HeadGetBackupSetResponse, error)
+
+	// ListBackupItemsWithResponse A backup set's items
+	//
+	// The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /workspaces/{ws}/backup-sets/{id}/items (the `ListBackupItems` operationId).
+	ListBackupItemsWithResponse(ctx context.Context, ws int64, id int64, params *ListBackupItemsParams, reqEditors ...RequestEditorFn) (*ListBackupItemsResponse, error)
+
+	// HeadListBackupItemsWithResponse A backup set's items (headers only)
+	//
+	// The status and headers GET answers, without a body. The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id}/items (the `HeadListBackupItems` operationId).
+	HeadListBackupItemsWithResponse(ctx context.Context, ws int64, id int64, params *HeadListBackupItemsParams, reqEditors ...RequestEditorFn) (*HeadListBackupItemsResponse, error)
+
+	// GetBaselineSnapshotWithResponse One baseline snapshot, with the runs it belongs to
+	//
+	// The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /workspaces/{ws}/baseline-snapshots/{id} (the `GetBaselineSnapshot` operationId).
+	GetBaselineSnapshotWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*GetBaselineSnapshotResponse, error)
+
+	// HeadGetBaselineSnapshotWithResponse One baseline snapshot, with the runs it belongs to (headers only)
+	//
+	// The status and headers GET answers, without a body. The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /workspaces/{ws}/baseline-snapshots/{id} (the `HeadGetBaselineSnapshot` operationId).
+	HeadGetBaselineSnapshotWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*HeadGetBaselineSnapshotResponse, error)
+
+	// ListInventoryItemsWithResponse Inventory items jobs observed
+	//
+	// The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /workspaces/{ws}/inventory-items (the `ListInventoryItems` operationId).
+	ListInventoryItemsWithResponse(ctx context.Context, ws int64, params *ListInventoryItemsParams, reqEditors ...RequestEditorFn) (*ListInventoryItemsResponse, error)
+
+	// HeadListInventoryItemsWithResponse Inventory items jobs observed (headers only)
+	//
+	// The status and headers GET answers, without a body. The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /workspaces/{ws}/inventory-items (the `HeadListInventoryItems` operationId).
+	HeadListInventoryItemsWithResponse(ctx context.Context, ws int64, params *HeadListInventoryItemsParams, reqEditors ...RequestEditorFn) (*HeadListInventoryItemsResponse, error)
+
 	// ListRunsWithResponse Operations hub: a workspace's runs, newest first
 	//
 	// Filters combine; type matches the canonical family and its legacy aliases. Pages are keyset-paginated: pass next_cursor back as cursor with the same filters.
@@ -2544,6 +4199,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with HEAD /workspaces/{ws}/reconciliation/families (the `HeadListFamilies` operationId).
 	HeadListFamiliesWithResponse(ctx context.Context, ws int64, reqEditors ...RequestEditorFn) (*HeadListFamiliesResponse, error)
+
+	// PreviewSweepWithResponse What a stale sweep would do now
+	//
+	// Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /workspaces/{ws}/reconciliation/preview (the `PreviewSweep` operationId).
+	PreviewSweepWithResponse(ctx context.Context, ws int64, params *PreviewSweepParams, reqEditors ...RequestEditorFn) (*PreviewSweepResponse, error)
+
+	// HeadPreviewSweepWithResponse What a stale sweep would do now (headers only)
+	//
+	// The status and headers GET answers, without a body. Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with HEAD /workspaces/{ws}/reconciliation/preview (the `HeadPreviewSweep` operationId).
+	HeadPreviewSweepWithResponse(ctx context.Context, ws int64, params *HeadPreviewSweepParams, reqEditors ...RequestEditorFn) (*HeadPreviewSweepResponse, error)
 }
 
 // HealthzResponse405Headers the declared response headers of an HTTP 405 response for Healthz
@@ -3001,6 +4674,642 @@ func (r HeadReadyzResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r HeadReadyzResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBackupSetResponse401Headers the declared response headers of an HTTP 401 response for GetBackupSet
+type GetBackupSetResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetBackupSetResponse405Headers the declared response headers of an HTTP 405 response for GetBackupSet
+type GetBackupSetResponse405Headers struct {
+	Allow string
+}
+
+// GetBackupSetResponse503Headers the declared response headers of an HTTP 503 response for GetBackupSet
+type GetBackupSetResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetBackupSetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BackupSet
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetBackupSetResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetBackupSetResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetBackupSetResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBackupSetResponse) GetJSON200() *BackupSet {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetBackupSetResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetBackupSetResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetBackupSetResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r GetBackupSetResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetBackupSetResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetBackupSetResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBackupSetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBackupSetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBackupSetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBackupSetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// HeadGetBackupSetResponse401Headers the declared response headers of an HTTP 401 response for HeadGetBackupSet
+type HeadGetBackupSetResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// HeadGetBackupSetResponse405Headers the declared response headers of an HTTP 405 response for HeadGetBackupSet
+type HeadGetBackupSetResponse405Headers struct {
+	Allow string
+}
+
+// HeadGetBackupSetResponse503Headers the declared response headers of an HTTP 503 response for HeadGetBackupSet
+type HeadGetBackupSetResponse503Headers struct {
+	RetryAfter *int
+}
+
+type HeadGetBackupSetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *HeadGetBackupSetResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *HeadGetBackupSetResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HeadGetBackupSetResponse503Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r HeadGetBackupSetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HeadGetBackupSetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HeadGetBackupSetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HeadGetBackupSetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListBackupItemsResponse401Headers the declared response headers of an HTTP 401 response for ListBackupItems
+type ListBackupItemsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListBackupItemsResponse405Headers the declared response headers of an HTTP 405 response for ListBackupItems
+type ListBackupItemsResponse405Headers struct {
+	Allow string
+}
+
+// ListBackupItemsResponse503Headers the declared response headers of an HTTP 503 response for ListBackupItems
+type ListBackupItemsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListBackupItemsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BackupItemPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListBackupItemsResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ListBackupItemsResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListBackupItemsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListBackupItemsResponse) GetJSON200() *BackupItemPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListBackupItemsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListBackupItemsResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListBackupItemsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r ListBackupItemsResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListBackupItemsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListBackupItemsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListBackupItemsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListBackupItemsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListBackupItemsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListBackupItemsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// HeadListBackupItemsResponse401Headers the declared response headers of an HTTP 401 response for HeadListBackupItems
+type HeadListBackupItemsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// HeadListBackupItemsResponse405Headers the declared response headers of an HTTP 405 response for HeadListBackupItems
+type HeadListBackupItemsResponse405Headers struct {
+	Allow string
+}
+
+// HeadListBackupItemsResponse503Headers the declared response headers of an HTTP 503 response for HeadListBackupItems
+type HeadListBackupItemsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type HeadListBackupItemsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *HeadListBackupItemsResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *HeadListBackupItemsResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HeadListBackupItemsResponse503Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r HeadListBackupItemsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HeadListBackupItemsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HeadListBackupItemsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HeadListBackupItemsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBaselineSnapshotResponse401Headers the declared response headers of an HTTP 401 response for GetBaselineSnapshot
+type GetBaselineSnapshotResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetBaselineSnapshotResponse405Headers the declared response headers of an HTTP 405 response for GetBaselineSnapshot
+type GetBaselineSnapshotResponse405Headers struct {
+	Allow string
+}
+
+// GetBaselineSnapshotResponse503Headers the declared response headers of an HTTP 503 response for GetBaselineSnapshot
+type GetBaselineSnapshotResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetBaselineSnapshotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BaselineSnapshot
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetBaselineSnapshotResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *GetBaselineSnapshotResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetBaselineSnapshotResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBaselineSnapshotResponse) GetJSON200() *BaselineSnapshot {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetBaselineSnapshotResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetBaselineSnapshotResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetBaselineSnapshotResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r GetBaselineSnapshotResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetBaselineSnapshotResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetBaselineSnapshotResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBaselineSnapshotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBaselineSnapshotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBaselineSnapshotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBaselineSnapshotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// HeadGetBaselineSnapshotResponse401Headers the declared response headers of an HTTP 401 response for HeadGetBaselineSnapshot
+type HeadGetBaselineSnapshotResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// HeadGetBaselineSnapshotResponse405Headers the declared response headers of an HTTP 405 response for HeadGetBaselineSnapshot
+type HeadGetBaselineSnapshotResponse405Headers struct {
+	Allow string
+}
+
+// HeadGetBaselineSnapshotResponse503Headers the declared response headers of an HTTP 503 response for HeadGetBaselineSnapshot
+type HeadGetBaselineSnapshotResponse503Headers struct {
+	RetryAfter *int
+}
+
+type HeadGetBaselineSnapshotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *HeadGetBaselineSnapshotResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *HeadGetBaselineSnapshotResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HeadGetBaselineSnapshotResponse503Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r HeadGetBaselineSnapshotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HeadGetBaselineSnapshotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HeadGetBaselineSnapshotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HeadGetBaselineSnapshotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListInventoryItemsResponse401Headers the declared response headers of an HTTP 401 response for ListInventoryItems
+type ListInventoryItemsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListInventoryItemsResponse405Headers the declared response headers of an HTTP 405 response for ListInventoryItems
+type ListInventoryItemsResponse405Headers struct {
+	Allow string
+}
+
+// ListInventoryItemsResponse503Headers the declared response headers of an HTTP 503 response for ListInventoryItems
+type ListInventoryItemsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListInventoryItemsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InventoryItemPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListInventoryItemsResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *ListInventoryItemsResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListInventoryItemsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListInventoryItemsResponse) GetJSON200() *InventoryItemPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListInventoryItemsResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListInventoryItemsResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListInventoryItemsResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r ListInventoryItemsResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListInventoryItemsResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListInventoryItemsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListInventoryItemsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListInventoryItemsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListInventoryItemsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListInventoryItemsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// HeadListInventoryItemsResponse401Headers the declared response headers of an HTTP 401 response for HeadListInventoryItems
+type HeadListInventoryItemsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// HeadListInventoryItemsResponse405Headers the declared response headers of an HTTP 405 response for HeadListInventoryItems
+type HeadListInventoryItemsResponse405Headers struct {
+	Allow string
+}
+
+// HeadListInventoryItemsResponse503Headers the declared response headers of an HTTP 503 response for HeadListInventoryItems
+type HeadListInventoryItemsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type HeadListInventoryItemsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *HeadListInventoryItemsResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *HeadListInventoryItemsResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HeadListInventoryItemsResponse503Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r HeadListInventoryItemsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HeadListInventoryItemsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HeadListInventoryItemsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HeadListInventoryItemsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -3616,6 +5925,165 @@ func (r HeadListFamiliesResponse) ContentType() string {
 	return ""
 }
 
+// PreviewSweepResponse401Headers the declared response headers of an HTTP 401 response for PreviewSweep
+type PreviewSweepResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewSweepResponse405Headers the declared response headers of an HTTP 405 response for PreviewSweep
+type PreviewSweepResponse405Headers struct {
+	Allow string
+}
+
+// PreviewSweepResponse503Headers the declared response headers of an HTTP 503 response for PreviewSweep
+type PreviewSweepResponse503Headers struct {
+	RetryAfter *int
+}
+
+type PreviewSweepResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SweepPreview
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *Problem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Problem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *Problem
+	// ApplicationproblemJSON405 the response for an HTTP 405 `application/problem+json` response
+	ApplicationproblemJSON405 *MethodNotAllowed
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *Problem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewSweepResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *PreviewSweepResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PreviewSweepResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewSweepResponse) GetJSON200() *SweepPreview {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PreviewSweepResponse) GetApplicationproblemJSON400() *Problem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PreviewSweepResponse) GetApplicationproblemJSON401() *Problem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PreviewSweepResponse) GetApplicationproblemJSON404() *Problem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON405 returns the response for an HTTP 405 `application/problem+json` response
+func (r PreviewSweepResponse) GetApplicationproblemJSON405() *MethodNotAllowed {
+	return r.ApplicationproblemJSON405
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PreviewSweepResponse) GetApplicationproblemJSON500() *Problem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PreviewSweepResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewSweepResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewSweepResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewSweepResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewSweepResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// HeadPreviewSweepResponse401Headers the declared response headers of an HTTP 401 response for HeadPreviewSweep
+type HeadPreviewSweepResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// HeadPreviewSweepResponse405Headers the declared response headers of an HTTP 405 response for HeadPreviewSweep
+type HeadPreviewSweepResponse405Headers struct {
+	Allow string
+}
+
+// HeadPreviewSweepResponse503Headers the declared response headers of an HTTP 503 response for HeadPreviewSweep
+type HeadPreviewSweepResponse503Headers struct {
+	RetryAfter *int
+}
+
+type HeadPreviewSweepResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *HeadPreviewSweepResponse401Headers
+	// Headers405 the parsed response headers for an HTTP 405 response
+	Headers405 *HeadPreviewSweepResponse405Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *HeadPreviewSweepResponse503Headers
+}
+
+// GetBody returns the raw response body bytes
+func (r HeadPreviewSweepResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r HeadPreviewSweepResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r HeadPreviewSweepResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r HeadPreviewSweepResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // HealthzWithResponse Liveness: the process is up
 //
 // Answers 200 while the process serves HTTP; it does not look at the database.
@@ -3736,6 +6204,126 @@ func (c *ClientWithResponses) HeadReadyzWithResponse(ctx context.Context, reqEdi
 	return ParseHeadReadyzResponse(rsp)
 }
 
+// GetBackupSetWithResponse One backup set, its items counted, with the runs it belongs to
+//
+// The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /workspaces/{ws}/backup-sets/{id} (the `GetBackupSet` operationId).
+func (c *ClientWithResponses) GetBackupSetWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*GetBackupSetResponse, error) {
+	rsp, err := c.GetBackupSet(ctx, ws, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBackupSetResponse(rsp)
+}
+
+// HeadGetBackupSetWithResponse One backup set, its items counted, with the runs it belongs to (headers only)
+//
+// The status and headers GET answers, without a body. The set a scheduled backup recorded, its items counted as the backup rules count them, with the run that recorded it (when in the set's scope), the runs whose decision record cites it and its items' listing. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id} (the `HeadGetBackupSet` operationId).
+func (c *ClientWithResponses) HeadGetBackupSetWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*HeadGetBackupSetResponse, error) {
+	rsp, err := c.HeadGetBackupSet(ctx, ws, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHeadGetBackupSetResponse(rsp)
+}
+
+// ListBackupItemsWithResponse A backup set's items
+//
+// The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /workspaces/{ws}/backup-sets/{id}/items (the `ListBackupItems` operationId).
+func (c *ClientWithResponses) ListBackupItemsWithResponse(ctx context.Context, ws int64, id int64, params *ListBackupItemsParams, reqEditors ...RequestEditorFn) (*ListBackupItemsResponse, error) {
+	rsp, err := c.ListBackupItems(ctx, ws, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListBackupItemsResponse(rsp)
+}
+
+// HeadListBackupItemsWithResponse A backup set's items (headers only)
+//
+// The status and headers GET answers, without a body. The items of a backup set in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. A set the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /workspaces/{ws}/backup-sets/{id}/items (the `HeadListBackupItems` operationId).
+func (c *ClientWithResponses) HeadListBackupItemsWithResponse(ctx context.Context, ws int64, id int64, params *HeadListBackupItemsParams, reqEditors ...RequestEditorFn) (*HeadListBackupItemsResponse, error) {
+	rsp, err := c.HeadListBackupItems(ctx, ws, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHeadListBackupItemsResponse(rsp)
+}
+
+// GetBaselineSnapshotWithResponse One baseline snapshot, with the runs it belongs to
+//
+// The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /workspaces/{ws}/baseline-snapshots/{id} (the `GetBaselineSnapshot` operationId).
+func (c *ClientWithResponses) GetBaselineSnapshotWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*GetBaselineSnapshotResponse, error) {
+	rsp, err := c.GetBaselineSnapshot(ctx, ws, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBaselineSnapshotResponse(rsp)
+}
+
+// HeadGetBaselineSnapshotWithResponse One baseline snapshot, with the runs it belongs to (headers only)
+//
+// The status and headers GET answers, without a body. The snapshot a baseline capture recorded, with the run that recorded it (when in the snapshot's scope) and the runs whose decision record cites it. A snapshot the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /workspaces/{ws}/baseline-snapshots/{id} (the `HeadGetBaselineSnapshot` operationId).
+func (c *ClientWithResponses) HeadGetBaselineSnapshotWithResponse(ctx context.Context, ws int64, id int64, reqEditors ...RequestEditorFn) (*HeadGetBaselineSnapshotResponse, error) {
+	rsp, err := c.HeadGetBaselineSnapshot(ctx, ws, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHeadGetBaselineSnapshotResponse(rsp)
+}
+
+// ListInventoryItemsWithResponse Inventory items jobs observed
+//
+// The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /workspaces/{ws}/inventory-items (the `ListInventoryItems` operationId).
+func (c *ClientWithResponses) ListInventoryItemsWithResponse(ctx context.Context, ws int64, params *ListInventoryItemsParams, reqEditors ...RequestEditorFn) (*ListInventoryItemsResponse, error) {
+	rsp, err := c.ListInventoryItems(ctx, ws, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListInventoryItemsResponse(rsp)
+}
+
+// HeadListInventoryItemsWithResponse Inventory items jobs observed (headers only)
+//
+// The status and headers GET answers, without a body. The inventory items of the environments the caller sees, in id order, keyset-paginated: pass next_cursor back as cursor with the same filters. seen_by_run keeps the items that run was the last to see (the items an inventory run's decision counted). An environment or run the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /workspaces/{ws}/inventory-items (the `HeadListInventoryItems` operationId).
+func (c *ClientWithResponses) HeadListInventoryItemsWithResponse(ctx context.Context, ws int64, params *HeadListInventoryItemsParams, reqEditors ...RequestEditorFn) (*HeadListInventoryItemsResponse, error) {
+	rsp, err := c.HeadListInventoryItems(ctx, ws, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHeadListInventoryItemsResponse(rsp)
+}
+
 // ListRunsWithResponse Operations hub: a workspace's runs, newest first
 //
 // Filters combine; type matches the canonical family and its legacy aliases. Pages are keyset-paginated: pass next_cursor back as cursor with the same filters.
@@ -3854,6 +6442,36 @@ func (c *ClientWithResponses) HeadListFamiliesWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseHeadListFamiliesResponse(rsp)
+}
+
+// PreviewSweepWithResponse What a stale sweep would do now
+//
+// Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /workspaces/{ws}/reconciliation/preview (the `PreviewSweep` operationId).
+func (c *ClientWithResponses) PreviewSweepWithResponse(ctx context.Context, ws int64, params *PreviewSweepParams, reqEditors ...RequestEditorFn) (*PreviewSweepResponse, error) {
+	rsp, err := c.PreviewSweep(ctx, ws, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewSweepResponse(rsp)
+}
+
+// HeadPreviewSweepWithResponse What a stale sweep would do now (headers only)
+//
+// The status and headers GET answers, without a body. Judges the stale runs the caller sees (at most 10,000, in id order; truncated says there were more) exactly as a sweep pass would, and answers how many would be settled per family, decision, outcome and reason code, with sample run ids. It writes nothing and takes no lock, so it never holds up jobs or sweepers. An environment the caller may not see answers exactly like a run that does not exist.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with HEAD /workspaces/{ws}/reconciliation/preview (the `HeadPreviewSweep` operationId).
+func (c *ClientWithResponses) HeadPreviewSweepWithResponse(ctx context.Context, ws int64, params *HeadPreviewSweepParams, reqEditors ...RequestEditorFn) (*HeadPreviewSweepResponse, error) {
+	rsp, err := c.HeadPreviewSweep(ctx, ws, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseHeadPreviewSweepResponse(rsp)
 }
 
 // ParseHealthzResponse parses an HTTP response from a HealthzWithResponse call
@@ -4244,6 +6862,606 @@ func ParseHeadReadyzResponse(rsp *http.Response) (*HeadReadyzResponse, error) {
 		response.Headers405 = &headers
 	case rsp.StatusCode == 503:
 		var headers HeadReadyzResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBackupSetResponse parses an HTTP response from a GetBackupSetWithResponse call
+func ParseGetBackupSetResponse(rsp *http.Response) (*GetBackupSetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBackupSetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BackupSet
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetBackupSetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers GetBackupSetResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetBackupSetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseHeadGetBackupSetResponse parses an HTTP response from a HeadGetBackupSetWithResponse call
+func ParseHeadGetBackupSetResponse(rsp *http.Response) (*HeadGetBackupSetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HeadGetBackupSetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers HeadGetBackupSetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers HeadGetBackupSetResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers HeadGetBackupSetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListBackupItemsResponse parses an HTTP response from a ListBackupItemsWithResponse call
+func ParseListBackupItemsResponse(rsp *http.Response) (*ListBackupItemsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListBackupItemsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BackupItemPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListBackupItemsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers ListBackupItemsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListBackupItemsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseHeadListBackupItemsResponse parses an HTTP response from a HeadListBackupItemsWithResponse call
+func ParseHeadListBackupItemsResponse(rsp *http.Response) (*HeadListBackupItemsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HeadListBackupItemsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers HeadListBackupItemsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers HeadListBackupItemsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers HeadListBackupItemsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBaselineSnapshotResponse parses an HTTP response from a GetBaselineSnapshotWithResponse call
+func ParseGetBaselineSnapshotResponse(rsp *http.Response) (*GetBaselineSnapshotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBaselineSnapshotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BaselineSnapshot
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetBaselineSnapshotResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers GetBaselineSnapshotResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetBaselineSnapshotResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseHeadGetBaselineSnapshotResponse parses an HTTP response from a HeadGetBaselineSnapshotWithResponse call
+func ParseHeadGetBaselineSnapshotResponse(rsp *http.Response) (*HeadGetBaselineSnapshotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HeadGetBaselineSnapshotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers HeadGetBaselineSnapshotResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers HeadGetBaselineSnapshotResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers HeadGetBaselineSnapshotResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListInventoryItemsResponse parses an HTTP response from a ListInventoryItemsWithResponse call
+func ParseListInventoryItemsResponse(rsp *http.Response) (*ListInventoryItemsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListInventoryItemsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InventoryItemPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListInventoryItemsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers ListInventoryItemsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListInventoryItemsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseHeadListInventoryItemsResponse parses an HTTP response from a HeadListInventoryItemsWithResponse call
+func ParseHeadListInventoryItemsResponse(rsp *http.Response) (*HeadListInventoryItemsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HeadListInventoryItemsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers HeadListInventoryItemsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers HeadListInventoryItemsResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers HeadListInventoryItemsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -4823,6 +8041,156 @@ func ParseHeadListFamiliesResponse(rsp *http.Response) (*HeadListFamiliesRespons
 		response.Headers405 = &headers
 	case rsp.StatusCode == 503:
 		var headers HeadListFamiliesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewSweepResponse parses an HTTP response from a PreviewSweepWithResponse call
+func ParsePreviewSweepResponse(rsp *http.Response) (*PreviewSweepResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewSweepResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SweepPreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 405:
+		var dest MethodNotAllowed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON405 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewSweepResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers PreviewSweepResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers PreviewSweepResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseHeadPreviewSweepResponse parses an HTTP response from a HeadPreviewSweepWithResponse call
+func ParseHeadPreviewSweepResponse(rsp *http.Response) (*HeadPreviewSweepResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &HeadPreviewSweepResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers HeadPreviewSweepResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 405:
+		var headers HeadPreviewSweepResponse405Headers
+		if values := rsp.Header.Values("Allow"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Allow", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Allow = value
+		}
+		response.Headers405 = &headers
+	case rsp.StatusCode == 503:
+		var headers HeadPreviewSweepResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

@@ -63,6 +63,9 @@ type App struct {
 	// its runs were claimed.
 	beforeWrite func(ctx context.Context, run domain.Run, d domain.Decision)
 	afterClaim  func(ctx context.Context, tx repo.DBTX)
+	// afterPreviewRead runs inside a preview's transaction, once its runs
+	// are read and before they are decided.
+	afterPreviewRead func(ctx context.Context, runs []domain.Run)
 }
 
 // New returns an App on pool; it fails on a sweep batch size or worker

@@ -15,6 +15,10 @@ type Family struct {
 	// QueuedAfter and RunningAfter are the thresholds past which an open
 	// run of the family is stale.
 	QueuedAfter, RunningAfter time.Duration
+	// Links are the relations of the links the family's proof gives its
+	// runs (domain.RelBaselineSnapshot, domain.RelBackupSet,
+	// RelInventoryItems); empty for a family decided from no proof.
+	Links []string
 }
 
 // Families lists every family runproof knows (reconcile.Families) with its
@@ -31,7 +35,7 @@ func (a *App) Families(ctx context.Context, workspaceID int64, subject string) (
 	infos := reconcile.Families()
 	out := make([]Family, len(infos))
 	for i, f := range infos {
-		out[i] = Family{FamilyInfo: f, QueuedAfter: a.staleness.Queued, RunningAfter: a.staleness.RunningAfter(f.Family)}
+		out[i] = Family{FamilyInfo: f, QueuedAfter: a.staleness.Queued, RunningAfter: a.staleness.RunningAfter(f.Family), Links: proofLinks(f.Family)}
 	}
 	return out, nil
 }

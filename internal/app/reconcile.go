@@ -35,6 +35,8 @@ type ReconcileResult struct {
 	DryRun  bool
 	// Run is the run as it is after the call, read whole.
 	Run RunView
+	// Links are the links of Decision the caller can open now.
+	Links []domain.Link
 	// Now is when the run was judged.
 	Now time.Time
 }
@@ -69,6 +71,11 @@ func (a *App) Reconcile(ctx context.Context, req ReconcileRequest) (ReconcileRes
 			if !req.DryRun {
 				a.count(keyOf(run.Family(), res.Decision))
 			}
+			views := []RunView{res.Run}
+			if res.Links, err = a.relate(ctx, req.WorkspaceID, req.Subject, views, res.Decision.Links); err != nil {
+				return ReconcileResult{}, err
+			}
+			res.Run = views[0]
 			return res, nil
 		}
 		run = *changed

@@ -21,6 +21,11 @@ type RunView struct {
 	Reconciliation json.RawMessage
 	// Stale: the run is open and past its threshold.
 	Stale bool
+	// Related are the artifacts the run's decision record links that the
+	// reader can open now, in the record's order, then for an inventory run
+	// whose record counted observed items a RelInventoryItems link whose ID
+	// is the run's own.
+	Related []domain.Link
 }
 
 // view is run, read whole, as a RunView judged at now.
@@ -110,6 +115,9 @@ func (a *App) ListRuns(ctx context.Context, req ListRunsRequest) (RunList, error
 	for i, r := range runs {
 		out.Runs[i] = RunView{Run: r.Run, Reconciliation: r.Reconciliation, Stale: a.staleness.IsStale(r.Run, now)}
 	}
+	if _, err := a.relate(ctx, req.WorkspaceID, req.Subject, out.Runs, nil); err != nil {
+		return RunList{}, err
+	}
 	return out, nil
 }
 
@@ -147,9 +155,9 @@ func (a *App) GetRun(ctx context.Context, req GetRunRequest) (RunDetail, error) 
 		return RunDetail{}, err
 	}
 	now := a.now()
-	return RunDetail{
-		Run:          RunView{Run: run.Run, Reconciliation: run.Reconciliation, Stale: a.staleness.IsStale(run.Run, now)},
-		CanReconcile: role.Can(authz.CapReconcile),
-		Now:          now,
-	}, nil
+	views := []RunView{{Run: run.Run, Reconciliation: run.Reconciliation, Stale: a.staleness.IsStale(run.Run, now)}}
+	if _, err := a.relate(ctx, req.WorkspaceID, req.Subject, views, nil); err != nil {
+		return RunDetail{}, err
+	}
+	return RunDetail{Run: views[0], CanReconcile: role.Can(authz.CapReconcile), Now: now}, nil
 }

@@ -147,6 +147,11 @@ type runSpec struct {
 	failures  []failure
 	// proof inserts the artifacts the run produced, once its id is known.
 	proof func(s *seeder, r run, c obj)
+	// reconciled, for a run runproof completed, returns the decision record
+	// it stored (what runproof adds itself is filled in: decision, outcome,
+	// links to the run's artifacts, previous status, time) and the counts
+	// it merged into summary_counts.
+	reconciled func(s *seeder, r run) (record, counts obj)
 }
 
 // seeder writes the demo in one transaction. The first error sticks in err
@@ -225,9 +230,36 @@ func (s *seeder) run(spec runSpec) {
 	if spec.proof != nil {
 		spec.proof(s, r, c)
 	}
+	if spec.reconciled != nil && completed != nil {
+		s.reconcile(r, spec.reconciled, outcome, *completed)
+	}
 	if s.err != nil {
 		s.err = fmt.Errorf("run %s: %w", spec.name, s.err)
 	}
+}
+
+// reconcile stores in run r, completed at at with outcome, the decision
+// record and summary counts runproof would have written when it completed
+// the run: the record links every snapshot and backup set recorded for the
+// run (each demo run that has one has exactly one, in its scope).
+func (s *seeder) reconcile(r run, reconciled func(s *seeder, r run) (record, counts obj), outcome string, at time.Time) {
+	record, counts := reconciled(s, r)
+	record["decision"] = "finalized"
+	record["outcome"] = outcome
+	record["previous_status"] = "running"
+	record["reconciled_at"] = at.UTC().Truncate(time.Microsecond) // as completed_at stores it
+	s.exec(`UPDATE operation_runs SET
+			context = jsonb_set(context, '{reconciliation}', $2::jsonb || jsonb_build_object('links', (
+				SELECT coalesce(jsonb_agg(jsonb_build_object('rel', a.rel, 'id', a.id) ORDER BY a.id), '[]')
+				FROM (SELECT 'baseline_snapshot' AS rel, id FROM baseline_snapshots WHERE operation_run_id = $1
+					UNION ALL SELECT 'backup_set', id FROM backup_sets WHERE operation_run_id = $1) a))),
+			summary_counts = summary_counts || $3::jsonb
+		WHERE id = $1`, r.id, s.json(record), s.json(counts))
+}
+
+// artifactOf returns the id of the one artifact of table recorded for run r.
+func (s *seeder) artifactOf(table string, r run) int64 {
+	return s.id(`SELECT id FROM `+table+` WHERE operation_run_id = $1`, r.id)
 }
 
 // ago returns now-d, or nil for an unset (zero) time.
@@ -604,5 +636,50 @@ func runSpecs() []runSpec {
 			proof:   pointedSnapshot(46, 0)},
 		{name: "history.policy_sync", typ: "policy.sync", env: staging, initiator: "demo", status: "completed", outcome: "cancelled",
 			at: finished(74*h, 2*m)},
+
+		// Stale runs runproof completed yesterday from their proof, by sweep
+		// and by hand: their decision records link the artifacts behind them.
+		{name: "reconciled.inventory", typ: "inventory.sync", env: staging, status: "completed", outcome: "partially_succeeded",
+			at: finished(28*h, 40*m),
+			context: func(*seeder) obj {
+				return inventory(obj{deviceConfiguration: succeeded(6), compliancePolicy: succeeded(4), appProtection: failedWith("graph_throttled")})
+			},
+			proof: observed(ownScope),
+			reconciled: func(*seeder, run) (record, counts obj) {
+				record = obj{"reason_code": "inventory.partial_coverage", "source": "sweep", "actor": "system", "adapter": "inventory.sync/v1",
+					"explanation": "Inventory partly captured: 1 of 3 policy types failed (graph_throttled); 2 succeeded.",
+					"proof": obj{"attempted": 3, "succeeded": 2, "failed": 1, "skipped": 0, "blocked": 0, "not_reached": 0,
+						"items_claimed": 10, "items_observed": 10, "items_out_of_scope": 0}}
+				counts = obj{"attempted": 3, "succeeded": 2, "failed": 1, "skipped": 0, "blocked": 0, "not_reached": 0, "items_observed": 10}
+				return record, counts
+			}},
+		{name: "reconciled.baseline", typ: "baseline.capture", env: prod, initiator: "demo", status: "completed", outcome: "partially_succeeded",
+			at:      finished(27*h, 45*m),
+			context: func(s *seeder) obj { return baselineCapture(s, 2, obj{"ambiguous_match": 2}) },
+			proof:   pointedSnapshot(44, 2),
+			reconciled: func(s *seeder, r run) (record, counts obj) {
+				snapshot := s.artifactOf("baseline_snapshots", r)
+				record = obj{"reason_code": "baseline.gaps", "source": "manual", "actor": "demo", "adapter": "baseline.capture/v1",
+					"note":        "Capture worker was restarted; the 2 gaps are known ambiguous matches.",
+					"explanation": fmt.Sprintf("Baseline partly captured: snapshot %d holds 44 items with 2 gaps and 0 metadata fallbacks.", snapshot),
+					"proof": obj{"candidates": 1, "out_of_scope": 0, "gaps": 2, "meta_fallback_count": 0, "failures": 0,
+						"baseline_profile_id": s.profile, "snapshot_pointer": snapshot, "snapshot_id": snapshot, "item_count": 44}}
+				counts = obj{"snapshots": 1, "item_count": 44, "gaps": 2, "meta_fallback_count": 0}
+				return record, counts
+			}},
+		{name: "reconciled.backup", typ: "backup.schedule.execute", env: prod, status: "completed", outcome: "partially_succeeded",
+			at: finished(26*h, 30*m), context: nightly,
+			proof: pointedSet("running", 6, append(captured(4),
+				backupItem{policyType: compliancePolicy, status: "failed", assignments: "not_applicable", errorCode: "graph_throttled"},
+				backupItem{policyType: deviceConfiguration, status: "captured", assignments: "missing"})...),
+			reconciled: func(s *seeder, r run) (record, counts obj) {
+				set := s.artifactOf("backup_sets", r)
+				record = obj{"reason_code": "backup.partial", "source": "sweep", "actor": "system", "adapter": "backup.schedule.execute/v1",
+					"explanation": fmt.Sprintf("Backup partly captured: backup set %d has 5 of 6 items captured, 1 failed and 1 without assignments.", set),
+					"proof": obj{"candidates": 1, "out_of_scope": 0, "expected": 6, "captured": 5, "failed": 1, "assignments_missing": 1,
+						"failures": 0, "backup_set_id": set, "set_status": "running", "backup_schedule_id": s.nightlyBackup, "set_pointer": set}}
+				counts = obj{"expected": 6, "captured": 5, "failed": 1, "assignments_missing": 1, "failures": 0}
+				return record, counts
+			}},
 	}
 }

@@ -166,9 +166,9 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 		}
 		require.NoError(t, rows.Err())
 		require.Equal(t, map[domain.Family]map[string]int{
-			"inventory.sync":          {"stale": 8, "fresh": 1, "completed": 2},
-			"baseline.capture":        {"stale": 8, "completed": 2},
-			"backup.schedule.execute": {"stale": 8, "fresh": 1, "completed": 1},
+			"inventory.sync":          {"stale": 8, "fresh": 1, "completed": 3},
+			"baseline.capture":        {"stale": 8, "completed": 3},
+			"backup.schedule.execute": {"stale": 8, "fresh": 1, "completed": 2},
 			"policy.sync":             {"stale": 1, "completed": 1},
 			"backup_set.update":       {"stale": 1},
 		}, got)
@@ -266,6 +266,48 @@ func TestSeedCoversEveryProofSituation(t *testing.T) {
 			got[c.Scenario] = string(d.Kind) + "/" + outcome + "/" + d.ReasonCode
 		}
 		require.Equal(t, want, got)
+	})
+
+	// The runs runproof completed hold the very record the engine writes:
+	// each, judged again as the stale run it was, decides what it records.
+	t.Run("reconciled runs hold the engine's record", func(t *testing.T) {
+		rows, err := pool.Query(ctx, `SELECT id FROM operation_runs WHERE workspace_id = $1 AND context ? 'reconciliation' ORDER BY id`, ws)
+		require.NoError(t, err)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		require.NoError(t, err)
+		require.Len(t, ids, 3)
+		for _, id := range ids {
+			run, err := repo.RunGet(ctx, pool, ws, id)
+			require.NoError(t, err)
+			var c struct {
+				Record domain.Reconciliation `json:"reconciliation"`
+			}
+			require.NoError(t, json.Unmarshal(run.Context, &c))
+			rec := c.Record
+			open := run
+			open.Status, open.Outcome, open.CompletedAt = rec.PreviousStatus, domain.OutcomePending, nil
+			ds, err := app.Decide(ctx, pool, open)
+			require.NoError(t, err)
+			d := ds[0]
+			require.Equal(t, domain.DecisionFinalized, d.Kind, d.Explanation)
+			require.Equal(t, run.Outcome, *d.Outcome)
+			require.Equal(t, rec.Outcome, run.Outcome)
+			require.Equal(t, d.ReasonCode, rec.ReasonCode)
+			require.Equal(t, d.Explanation, rec.Explanation)
+			require.Equal(t, d.Adapter, rec.Adapter)
+			require.Equal(t, d.Links, rec.Links)
+			want, err := json.Marshal(d.Proof)
+			require.NoError(t, err)
+			got, err := json.Marshal(rec.Proof)
+			require.NoError(t, err)
+			require.JSONEq(t, string(want), string(got))
+			require.True(t, rec.ReconciledAt.Equal(*run.CompletedAt))
+			var counts map[string]int64
+			require.NoError(t, json.Unmarshal(run.SummaryCounts, &counts))
+			for k, v := range d.Summary {
+				require.Equal(t, v, counts[k], "summary count %s", k)
+			}
+		}
 	})
 
 	t.Run("the blocked backup names the paused schedule", func(t *testing.T) {

@@ -10,7 +10,9 @@
 //	@tag.name					operations
 //	@tag.description			A workspace's operation runs: the hub, one run, and reconciling a stale run.
 //	@tag.name					reconciliation
-//	@tag.description			How runproof decides runs: families, thresholds and rules.
+//	@tag.description			How runproof decides runs: families, thresholds and rules, and what a stale sweep would do now.
+//	@tag.name					proof
+//	@tag.description			The proof behind runs' outcomes: baseline snapshots, backup sets and their items, and observed inventory items, each linked back to its runs.
 //	@tag.name					health
 //	@tag.description			Liveness and readiness probes.
 //	@tag.name					meta

@@ -26,7 +26,19 @@ type Family struct {
 	// StaleAfter are the thresholds past which an open run is stale.
 	StaleAfter StaleAfter   `json:"stale_after"`
 	Rules      []FamilyRule `json:"rules"`
+	// ArtifactRoutes are the routes that open what the family's proof links
+	// its runs to; empty for a family decided from no proof.
+	ArtifactRoutes []ArtifactRoute `json:"artifact_routes"`
 } //@name Family
+
+// ArtifactRoute is a route opening what a run's related links name.
+type ArtifactRoute struct {
+	// Rel is the relation of the run's related links it opens.
+	Rel string `json:"rel" enums:"baseline_snapshot,backup_set,inventory_items" example:"baseline_snapshot"`
+	// Route is the route's template: {ws} is the workspace, {id} the
+	// artifact's id and {run} the run's.
+	Route string `json:"route" example:"/workspaces/{ws}/baseline-snapshots/{id}"`
+} //@name ArtifactRoute
 
 // StaleAfter gives the stale thresholds in seconds.
 type StaleAfter struct {
@@ -89,7 +101,11 @@ func (a *api) listFamilies(w http.ResponseWriter, r *http.Request) error {
 				QueuedSeconds:  int64(f.QueuedAfter.Seconds()),
 				RunningSeconds: int64(f.RunningAfter.Seconds()),
 			},
-			Rules: rules,
+			Rules:          rules,
+			ArtifactRoutes: make([]ArtifactRoute, len(f.Links)),
+		}
+		for j, rel := range f.Links {
+			out.Families[i].ArtifactRoutes[j] = ArtifactRoute{Rel: rel, Route: artifactRoutes[rel]}
 		}
 	}
 	return writeJSON(w, http.StatusOK, out)

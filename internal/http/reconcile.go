@@ -24,11 +24,12 @@ type ReconcileResponse struct {
 type ReconcileDecision struct {
 	Decision string `json:"decision" enums:"finalized,not_reconciled,already_terminal,unsupported_family,not_stale" example:"finalized"`
 	// Outcome is the outcome finalized (or, for already_terminal, the run's).
-	Outcome     *string       `json:"outcome" extensions:"x-nullable" enums:"succeeded,partially_succeeded,blocked,failed,cancelled" example:"partially_succeeded"`
-	ReasonCode  string        `json:"reason_code" example:"inventory.partial_coverage"`
-	Explanation string        `json:"explanation" example:"Inventory partly captured: 10 of 12 policy types succeeded; 2 failed (graph_throttled)."`
-	Proof       Proof         `json:"proof"`
-	Links       []RelatedLink `json:"links"`
+	Outcome     *string `json:"outcome" extensions:"x-nullable" enums:"succeeded,partially_succeeded,blocked,failed,cancelled" example:"partially_succeeded"`
+	ReasonCode  string  `json:"reason_code" example:"inventory.partial_coverage"`
+	Explanation string  `json:"explanation" example:"Inventory partly captured: 10 of 12 policy types succeeded; 2 failed (graph_throttled)."`
+	Proof       Proof   `json:"proof"`
+	// Links are the artifacts the decision relied on that the caller can open.
+	Links []ArtifactLink `json:"links"`
 	// Applied is true when this call finalized the run.
 	Applied bool `json:"applied" example:"true"`
 	DryRun  bool `json:"dry_run" example:"false"`
@@ -83,15 +84,11 @@ func (a *api) reconcileRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	links := make([]RelatedLink, len(d.Links))
-	for i, l := range d.Links {
-		links[i] = RelatedLink(l)
-	}
 	return writeJSON(w, http.StatusOK, ReconcileResponse{
 		Run: a.renderRun(res.Run, view{now: res.Now, canReconcile: true}),
 		Reconciliation: ReconcileDecision{
 			Decision: string(d.Kind), Outcome: outcome, ReasonCode: d.ReasonCode, Explanation: d.Explanation,
-			Proof: proof, Links: links, Applied: res.Applied, DryRun: res.DryRun,
+			Proof: proof, Links: artifactLinks(ws, res.Links), Applied: res.Applied, DryRun: res.DryRun,
 		},
 	})
 }

@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -87,14 +88,16 @@ func TestReconcileLinksInScopeArtifacts(t *testing.T) {
 	res := ok(t, f.as("alice").reconcile(ws, run, apiclient.ReconcileRequest{})).JSON200
 	rec := res.Reconciliation
 	require.Equal(t, apiclient.ReconcileDecisionOutcomeSucceeded, *rec.Outcome, rec.Explanation)
-	link := apiclient.RelatedLink{Rel: apiclient.BaselineSnapshot, Id: snapshot}
-	require.Equal(t, []apiclient.RelatedLink{link}, rec.Links)
+	href := fmt.Sprintf("/workspaces/%d/baseline-snapshots/%d", ws, snapshot)
+	link := apiclient.ArtifactLink{Rel: apiclient.ArtifactLinkRelBaselineSnapshot, Id: snapshot, Href: href}
+	require.Equal(t, []apiclient.ArtifactLink{link}, rec.Links)
 	require.Equal(t, snapshot, *rec.Proof.SnapshotId)
 	require.Equal(t, snapshot, *rec.Proof.SnapshotPointer)
 	require.Equal(t, profile, *rec.Proof.BaselineProfileId)
 	require.Equal(t, 12, *rec.Proof.ItemCount)
-	require.Equal(t, apiclient.RunLinks{Self: runPath(ws, run), Related: []apiclient.RelatedLink{link}}, res.Run.Links)
-	require.Equal(t, []apiclient.RelatedLink{link}, res.Run.Reconciliation.Links)
+	related := apiclient.RelatedLink{Rel: apiclient.RelatedLinkRelBaselineSnapshot, Id: &snapshot, Href: href}
+	require.Equal(t, apiclient.RunLinks{Self: runPath(ws, run), Related: []apiclient.RelatedLink{related}}, res.Run.Links)
+	require.Equal(t, []apiclient.ArtifactLink{link}, res.Run.Reconciliation.Links)
 	require.Nil(t, res.Run.NextAction)
 }
 
@@ -302,9 +305,22 @@ func TestTypedProofKeepsEveryFigure(t *testing.T) {
 		answered, err := json.Marshal(rec.Proof)
 		require.NoError(t, err)
 		require.JSONEq(t, storedProof, string(answered), "the answered proof is the stored one")
-		shown, err := json.Marshal(ok(t, alice.getRun(ws, run, apiclient.GetRunParams{})).JSON200.Reconciliation)
+		// The run shows the stored record whole, each link with where to open it.
+		record := ok(t, alice.getRun(ws, run, apiclient.GetRunParams{})).JSON200.Reconciliation
+		for _, l := range record.Links {
+			require.Equal(t, fmt.Sprintf("/workspaces/%d/%s/%d", ws, map[apiclient.ArtifactLinkRel]string{
+				apiclient.ArtifactLinkRelBaselineSnapshot: "baseline-snapshots", apiclient.ArtifactLinkRelBackupSet: "backup-sets"}[l.Rel], l.Id), l.Href)
+		}
+		b, err := json.Marshal(record)
 		require.NoError(t, err)
-		require.JSONEq(t, stored, string(shown), "the run shows the stored record whole")
+		var shown map[string]any
+		require.NoError(t, json.Unmarshal(b, &shown))
+		for _, l := range shown["links"].([]any) {
+			delete(l.(map[string]any), "href")
+		}
+		b, err = json.Marshal(shown)
+		require.NoError(t, err)
+		require.JSONEq(t, stored, string(b), "the run shows the stored record whole")
 		collect(rec.Proof)
 	}
 	fresh := f.run(ws, runSpec{age: time.Minute})

@@ -17,8 +17,9 @@ type DecisionRecord struct {
 	// Explanation is the operator sentence, with the figures.
 	Explanation string `json:"explanation" example:"Backup partly captured: backup set 2 holds 4 of 5 expected items, with 1 failed and 1 missing assignment."`
 	Proof       Proof  `json:"proof"`
-	// Links are the in-scope artifacts the decision relied on.
-	Links []RelatedLink `json:"links"`
+	// Links are the in-scope artifacts the decision relied on that the
+	// caller can open.
+	Links []ArtifactLink `json:"links"`
 	// Source is who asked: an operator's reconcile or the stale sweep.
 	Source string `json:"source" enums:"manual,sweep" example:"sweep"`
 	// Actor is the operator's member subject for manual, system for sweep.
@@ -123,7 +124,7 @@ func readRecord(raw json.RawMessage) *DecisionRecord {
 		return nil
 	}
 	if rec.Links == nil {
-		rec.Links = []RelatedLink{}
+		rec.Links = []ArtifactLink{}
 	}
 	return &rec
 }

@@ -27,7 +27,7 @@ func (a *api) renderRun(run app.RunView, v view) Run {
 		Outcome:         string(run.Outcome),
 		OutcomeLabel:    run.Outcome.Label(),
 		Stale:           run.Stale,
-		Links:           RunLinks{Self: runHref(run.WorkspaceID, run.ID), Related: []RelatedLink{}},
+		Links:           RunLinks{Self: runHref(run.WorkspaceID, run.ID), Related: relatedLinks(run.WorkspaceID, run.Related)},
 		CreatedAt:       run.CreatedAt.UTC(),
 		StartedAt:       utc(run.StartedAt),
 		LastHeartbeatAt: utc(run.LastHeartbeatAt),
@@ -40,7 +40,7 @@ func (a *api) renderRun(run app.RunView, v view) Run {
 		out.Reconciliation = rec
 		out.Explanation = nonEmpty(rec.Explanation)
 		out.ReasonCode = nonEmpty(rec.ReasonCode)
-		out.Links.Related = append(out.Links.Related, rec.Links...)
+		rec.Links = artifactLinks(run.WorkspaceID, run.Related) // those the record names that the caller can open
 	}
 	if out.Explanation == nil && out.Stale {
 		out.Explanation = new(wording.StaleExplanation(run.Run, a.staleness, v.now))

@@ -23,6 +23,11 @@ type UseCases interface {
 	GetRun(ctx context.Context, req app.GetRunRequest) (app.RunDetail, error)
 	Reconcile(ctx context.Context, req app.ReconcileRequest) (app.ReconcileResult, error)
 	Families(ctx context.Context, workspaceID int64, subject string) ([]app.Family, error)
+	Preview(ctx context.Context, req app.PreviewRequest) (app.Preview, error)
+	GetBaselineSnapshot(ctx context.Context, workspaceID int64, subject string, id int64) (domain.BaselineSnapshot, error)
+	GetBackupSet(ctx context.Context, workspaceID int64, subject string, id int64) (domain.BackupSet, error)
+	ListBackupItems(ctx context.Context, req app.ListBackupItemsRequest) (app.BackupItemPage, error)
+	ListInventoryItems(ctx context.Context, req app.ListInventoryItemsRequest) (app.InventoryItemPage, error)
 	// Staleness is the rule runs are judged by; stale explanations quote it.
 	Staleness() domain.Staleness
 }
@@ -109,6 +114,11 @@ func NewRouter(d Deps) http.Handler {
 		r.Get("/workspaces/{ws}/operations/{run}", a.handle(a.getRun))
 		r.Post("/workspaces/{ws}/operations/{run}/reconcile", a.handle(a.reconcileRun))
 		r.Get("/workspaces/{ws}/reconciliation/families", a.handle(a.listFamilies))
+		r.Get("/workspaces/{ws}/reconciliation/preview", a.handle(a.previewSweep))
+		r.Get("/workspaces/{ws}/baseline-snapshots/{id}", a.handle(a.getBaselineSnapshot))
+		r.Get("/workspaces/{ws}/backup-sets/{id}", a.handle(a.getBackupSet))
+		r.Get("/workspaces/{ws}/backup-sets/{id}/items", a.handle(a.listBackupItems))
+		r.Get("/workspaces/{ws}/inventory-items", a.handle(a.listInventoryItems))
 	})
 	return r
 }

@@ -56,12 +56,27 @@ type NextAction struct {
 
 // RunLinks are the run's own URL and the related artifacts in its scope.
 type RunLinks struct {
-	Self    string        `json:"self" example:"/workspaces/1/operations/5"`
+	Self string `json:"self" example:"/workspaces/1/operations/5"`
+	// Related are the artifacts the run's reconciliation relied on, then,
+	// for an inventory run whose reconciliation counted observed items,
+	// the listing of those items; only what the caller can open.
 	Related []RelatedLink `json:"related"`
 } //@name RunLinks
 
-// RelatedLink names an artifact the run's reconciliation relied on.
+// RelatedLink leads from a run to proof it relates to: an artifact its
+// reconciliation relied on, or the inventory items it observed.
 type RelatedLink struct {
-	Rel string `json:"rel" enums:"baseline_snapshot,backup_set" example:"baseline_snapshot"`
-	ID  int64  `json:"id" format:"int64" example:"91"`
+	Rel string `json:"rel" enums:"baseline_snapshot,backup_set,inventory_items" example:"baseline_snapshot"`
+	// ID is the artifact's id; absent for inventory_items, a listing.
+	ID *int64 `json:"id,omitempty" format:"int64" example:"91"`
+	// Href opens it.
+	Href string `json:"href" example:"/workspaces/1/baseline-snapshots/91"`
 } //@name RelatedLink
+
+// ArtifactLink names an artifact a decision relied on, in the run's scope.
+type ArtifactLink struct {
+	Rel string `json:"rel" enums:"baseline_snapshot,backup_set" example:"backup_set"`
+	ID  int64  `json:"id" format:"int64" example:"2"`
+	// Href opens the artifact.
+	Href string `json:"href" example:"/workspaces/1/backup-sets/2"`
+} //@name ArtifactLink

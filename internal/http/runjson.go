@@ -81,8 +81,12 @@ func (r *Run) appendJSON(b []byte) []byte {
 		}
 		b = append(b, `{"rel":`...)
 		b = appendString(b, l.Rel)
-		b = append(b, `,"id":`...)
-		b = strconv.AppendInt(b, l.ID, 10)
+		if l.ID != nil {
+			b = append(b, `,"id":`...)
+			b = strconv.AppendInt(b, *l.ID, 10)
+		}
+		b = append(b, `,"href":`...)
+		b = appendString(b, l.Href)
 		b = append(b, '}')
 	}
 	b = append(b, `]},"created_at":`...)

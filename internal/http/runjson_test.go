@@ -21,7 +21,8 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		Type: "inventory.sync", Status: "completed", Outcome: "partially_succeeded", OutcomeLabel: "Partially succeeded",
 		Stale: true, Summary: "Inventory sync · partially succeeded · 2 failed", Explanation: new(awkward),
 		ReasonCode: new("inventory.partial_coverage"), NextAction: &NextAction{Label: "Reconcile", Href: "/x?a=1&b=<2>"},
-		Links:     RunLinks{Self: "/workspaces/1/operations/5", Related: []RelatedLink{{Rel: "backup_set", ID: 55}, {Rel: "x", ID: -1}}},
+		Links: RunLinks{Self: "/workspaces/1/operations/5", Related: []RelatedLink{
+			{Rel: "backup_set", ID: new(int64(55)), Href: "/workspaces/1/backup-sets/55"}, {Rel: "inventory_items", Href: "/x?seen_by_run=<5>&"}}},
 		CreatedAt: at, StartedAt: new(at.Add(time.Second)), LastHeartbeatAt: new(at.Add(time.Minute)), CompletedAt: new(at.Add(time.Hour)),
 		Reconciliation: readRecord(json.RawMessage(`{"explanation": "a <b> & c \u2028", "proof": {"failed": 2, "set_status": "running"}, "links": [],
 			"reconciled_at": "2026-11-26T12:00:00.5+01:00", "note": "n"}`)),

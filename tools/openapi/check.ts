@@ -1,6 +1,7 @@
 // What a frontend gets from api/openapi.yaml through openapi-typescript:
 // every field of a run, its decision record, its proof and failures, a
-// reconcile answer and a family rule, each with the exact type it must have.
+// reconcile answer, a family rule, the proof surfaces and the sweep preview,
+// each with the exact type it must have.
 // `make check-openapi` compiles this with --strict and
 // --noUncheckedIndexedAccess; a field that comes out as never, unknown, any,
 // a bare object or with the wrong nullability fails the compile.
@@ -15,7 +16,8 @@ type Expect<T extends true> = T;
 
 type Outcome = "pending" | "succeeded" | "partially_succeeded" | "blocked" | "failed" | "cancelled";
 type Terminal = "succeeded" | "partially_succeeded" | "blocked" | "failed";
-type Link = { rel: "baseline_snapshot" | "backup_set"; id: number };
+type Link = { rel: "baseline_snapshot" | "backup_set"; id: number; href: string };
+type Related = { rel: "baseline_snapshot" | "backup_set" | "inventory_items"; id?: number; href: string };
 
 type Run = Schemas["Run"];
 type RunChecks = [
@@ -34,7 +36,7 @@ type RunChecks = [
   Expect<Equal<Run["explanation"], string | null>>,
   Expect<Equal<Run["reason_code"], string | null>>,
   Expect<Equal<Run["next_action"], { label: string; href: string } | null>>,
-  Expect<Equal<Run["links"], { self: string; related: Link[] }>>,
+  Expect<Equal<Run["links"], { self: string; related: Related[] }>>,
   Expect<Equal<Run["created_at"], string>>,
   Expect<Equal<Run["started_at"], string | null>>,
   Expect<Equal<Run["last_heartbeat_at"], string | null>>,
@@ -101,8 +103,46 @@ type Rule = Schemas["FamilyRule"];
 type FamilyChecks = [
   Expect<Equal<Rule, { decision: "finalized" | "not_reconciled"; outcome: Terminal | null; rule: string }>>,
   Expect<Equal<Schemas["Family"]["adapter"], string | null>>,
+  Expect<Equal<Schemas["Family"]["artifact_routes"], { rel: Related["rel"]; route: string }[]>>,
   Expect<Equal<Schemas["HubPage"], { items: Run[]; next_cursor: string | null }>>,
   Expect<Equal<operations["openapi"]["responses"][200]["content"]["application/yaml"], string>>,
+];
+
+type Environment = { id: number; name: string };
+type RunRef = { id: number; href: string };
+type ArtifactLinks = { self: string; operation: string | null; cited_by: RunRef[] };
+type SurfaceChecks = [
+  Expect<Equal<Schemas["BaselineSnapshot"], {
+    id: number; environment: Environment; profile: { id: number; name: string }; item_count: number; gap_count: number;
+    created_at: string; links: ArtifactLinks;
+  }>>,
+  Expect<Equal<Schemas["BackupSet"], {
+    id: number; environment: Environment; schedule: { id: number; name: string; enabled: boolean } | null;
+    status: "pending" | "running" | "completed" | "failed"; item_count: number;
+    counts: { captured: number; failed: number; assignments_missing: number; other: number };
+    created_at: string; links: { self: string; operation: string | null; cited_by: RunRef[]; items: string };
+  }>>,
+  Expect<Equal<Schemas["BackupItemPage"], {
+    items: {
+      id: number; policy_type: string; external_id: string; status: "pending" | "captured" | "failed" | "skipped";
+      assignments_status: "not_applicable" | "captured" | "missing" | "failed"; error_code: string | null;
+    }[];
+    next_cursor: string | null;
+  }>>,
+  Expect<Equal<Schemas["InventoryItemPage"], {
+    items: {
+      id: number; environment: Environment; policy_type: string; external_id: string; display_name: string | null;
+      last_seen_at: string | null; links: { operation: string | null };
+    }[];
+    next_cursor: string | null;
+  }>>,
+  Expect<Equal<Schemas["SweepPreview"], {
+    considered: number; truncated: boolean; judged_at: string;
+    rows: {
+      family: string; decision: "finalized" | "not_reconciled" | "unsupported_family"; outcome: Terminal;
+      reason_code: string; count: number; sample_run_ids: number[];
+    }[];
+  }>>,
 ];
 
 // Reading a run as a frontend would: every value has its type, null is
@@ -125,9 +165,9 @@ export function describeRun(run: Run): string {
   }
   const first = run.links.related[0];
   if (first !== undefined) {
-    parts.push(first.rel);
+    parts.push(`${first.rel} ${first.id?.toFixed(0) ?? "listing"} at ${first.href}`);
   }
   return parts.join(" · ");
 }
 
-export type Checks = [RunChecks, RecordChecks, ProofChecks, ReconcileChecks, FamilyChecks];
+export type Checks = [RunChecks, RecordChecks, ProofChecks, ReconcileChecks, FamilyChecks, SurfaceChecks];
