@@ -51,6 +51,11 @@ type RunPage struct {
 func RunListForMember(ctx context.Context, db DBTX, p RunListParams, page *RunPage) (Member, error) {
 	clear(page.Runs)
 	page.Runs = page.Runs[:0]
+	if cap(page.Runs) < p.Limit {
+		// A page's runs are large: grown by append, they were most of the
+		// bytes a page allocated (BenchmarkHub).
+		page.Runs = make([]RunView, 0, p.Limit)
+	}
 	filters, args := hubFilters(p)
 	m, everyEnvironment, err := readRunPage(ctx, db, hubSQL(p, filters, false), args, p.WorkspaceID, page)
 	if err != nil || everyEnvironment {

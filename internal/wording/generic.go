@@ -54,7 +54,7 @@ func flatCounts(raw []byte) (_ counts, ok bool) {
 	if i == len(raw) || raw[i] != '{' {
 		return nil, false
 	}
-	out := make(counts, 0, 8)
+	out := make(counts, 0, bytes.Count(raw, colon)) // a key per colon at most
 	if i = skipSpace(raw, i+1); i < len(raw) && raw[i] == '}' {
 		return out, skipSpace(raw, i+1) == len(raw)
 	}
@@ -90,6 +90,8 @@ func flatCounts(raw []byte) (_ counts, ok bool) {
 	}
 	return nil, false
 }
+
+var colon = []byte{':'}
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
