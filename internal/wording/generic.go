@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -53,7 +54,7 @@ func flatCounts(raw []byte) (_ counts, ok bool) {
 	if i == len(raw) || raw[i] != '{' {
 		return nil, false
 	}
-	out := make(counts, 0, 8)
+	out := make(counts, 0, bytes.Count(raw, colon)) // a key per colon at most
 	if i = skipSpace(raw, i+1); i < len(raw) && raw[i] == '}' {
 		return out, skipSpace(raw, i+1) == len(raw)
 	}
@@ -89,6 +90,8 @@ func flatCounts(raw []byte) (_ counts, ok bool) {
 	}
 	return nil, false
 }
+
+var colon = []byte{':'}
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
@@ -132,32 +135,78 @@ const maxCounters = 4
 // four the rest are only counted ("3 more counts").
 func humanized(c counts) []string {
 	type counter struct {
-		key   string
-		words []string
-		n     int64
+		key    []byte
+		n      int64
+		phrase nounPhrase
 	}
-	var cs []counter
+	// A hub page words every row's counters: they are gathered on the stack
+	// and worded once per key (phraseOf); BenchmarkHub and BenchmarkSummary
+	// show it pays.
+	var buf [8]counter
+	cs := buf[:0]
 	for _, x := range c {
-		k := string(x.key)
-		if slices.ContainsFunc(cs, func(y counter) bool { return y.key == k }) {
-			continue
+		i := slices.IndexFunc(cs, func(y counter) bool { return bytes.Equal(y.key, x.key) })
+		if i < 0 {
+			cs = append(cs, counter{key: x.key})
+			i = len(cs) - 1
 		}
-		if w, n := words(k), c.get(k); n != 0 && w != nil {
-			cs = append(cs, counter{k, w, n})
-		}
+		cs[i].n = x.n // the last of a key wins, as in jsonb
 	}
+	cs = slices.DeleteFunc(cs, func(x counter) bool { return x.n == 0 })
+	for i := range cs {
+		cs[i].phrase = phraseOf(cs[i].key)
+	}
+	cs = slices.DeleteFunc(cs, func(x counter) bool { return x.phrase.one == "" })
 	slices.SortFunc(cs, func(a, b counter) int {
-		return cmp.Or(cmp.Compare(b.n, a.n), strings.Compare(a.key, b.key))
+		return cmp.Or(cmp.Compare(b.n, a.n), bytes.Compare(a.key, b.key))
 	})
-	var out []string
+	out := make([]string, 0, min(len(cs), maxCounters+1))
 	for i, x := range cs {
 		if i == maxCounters {
 			out = append(out, plural(int64(len(cs)-i), "more count", "more counts"))
 			break
 		}
-		out = append(out, strconv.FormatInt(x.n, 10)+" "+counterNoun(x.words, x.n))
+		noun := x.phrase.many
+		if x.n == 1 {
+			noun = x.phrase.one
+		}
+		out = append(out, strconv.FormatInt(x.n, 10)+" "+noun)
 	}
 	return out
+}
+
+// nounPhrase is a counter worded for 1 and for any other number; empty when
+// its key does not look like a name.
+type nounPhrase struct{ one, many string }
+
+// phrases caches the nounPhrase of counter keys: jobs write few distinct
+// keys, and a hub page words the same ones on every row. It holds at most
+// maxPhrases keys, so that keys that keep changing cannot grow it; past that
+// a key is worded every time.
+var phrases = struct {
+	sync.RWMutex
+	m map[string]nounPhrase
+}{m: map[string]nounPhrase{}}
+
+const maxPhrases = 256
+
+// phraseOf words counter key for 1 and for many (counterNoun).
+func phraseOf(key []byte) nounPhrase {
+	phrases.RLock()
+	p, ok := phrases.m[string(key)]
+	phrases.RUnlock()
+	if ok {
+		return p
+	}
+	if w := words(string(key)); w != nil {
+		p = nounPhrase{counterNoun(w, 1), counterNoun(w, 2)}
+	}
+	phrases.Lock()
+	if len(phrases.m) < maxPhrases {
+		phrases.m[string(key)] = p
+	}
+	phrases.Unlock()
+	return p
 }
 
 // words splits a key or type string written by a job into lower-case words

@@ -53,18 +53,35 @@ func familyRuns(f domain.Family) string {
 // the counters a job wrote in plain words ("2 devices skipped"), or when
 // it finished.
 func Summary(run domain.Run, now time.Time) string {
-	head := FamilyName(run.Family()) + " · "
+	// One builder for the whole line: a hub page writes one per row
+	// (BenchmarkHub).
+	var b strings.Builder
+	b.Grow(96)
+	b.WriteString(FamilyName(run.Family()))
+	b.WriteString(" · ")
 	if run.Status != domain.StatusCompleted {
-		return head + string(run.Status) + " · " + lastSign(run, now)
+		b.WriteString(string(run.Status))
+		b.WriteString(" · ")
+		b.WriteString(lastSign(run, now))
+		return b.String()
 	}
-	head += strings.ToLower(run.Outcome.Label()) + " · "
-	if f := figuresOf(run); len(f) > 0 {
-		return head + strings.Join(f, ", ")
+	writeLower(&b, run.Outcome.Label())
+	b.WriteString(" · ")
+	switch f := figuresOf(run); {
+	case len(f) > 0:
+		for i, s := range f {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(s)
+		}
+	case run.CompletedAt != nil:
+		b.WriteString("finished ")
+		b.WriteString(ago(now.Sub(*run.CompletedAt)))
+	default:
+		b.WriteString(lastSign(run, now))
 	}
-	if run.CompletedAt != nil {
-		return head + "finished " + ago(now.Sub(*run.CompletedAt))
-	}
-	return head + lastSign(run, now)
+	return b.String()
 }
 
 // figuresOf reads a completed run's figures from its summary counts: its

@@ -121,6 +121,24 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
+// writeLower writes s in lower case to b, as strings.ToLower would return
+// it, without a copy when s is ASCII.
+func writeLower(b *strings.Builder, s string) {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			b.WriteString(strings.ToLower(s))
+			return
+		}
+	}
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+}
+
 // clockTime formats an instant for sentences, in UTC: "14:05 UTC on 1 Dec 2026".
 func clockTime(t time.Time) string {
 	return t.UTC().Format("15:04 UTC on 2 Jan 2006")
