@@ -15,7 +15,7 @@ import (
 func TestRecordAppendJSONMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	full := DecisionRecord{Decision: "finalized", Outcome: "failed", ReasonCode: "x.y", Explanation: "a <b> & \"c\" \u2028",
-		Links: []RelatedLink{{Rel: "backup_set", ID: 2}, {Rel: "baseline_snapshot", ID: -3}}, Source: "manual",
+		Links: []ArtifactLink{{Rel: "backup_set", ID: 2, Href: "/workspaces/1/backup-sets/2"}, {Rel: "baseline_snapshot", ID: -3, Href: "/x"}}, Source: "manual",
 		Actor: "me", Adapter: "generic/v1", PreviousStatus: "running", Note: "n\n",
 		ReconciledAt: time.Date(2026, 11, 26, 12, 0, 0, 500, time.FixedZone("x", 3600))}
 	records := map[string]DecisionRecord{"empty": {}, "full": full}

@@ -119,6 +119,26 @@ func appendLinks(b []byte, links []RelatedLink) []byte {
 	return append(b, ']')
 }
 
+func appendArtifactLinks(b []byte, links []ArtifactLink) []byte {
+	if links == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, l := range links {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"rel":`...)
+		b = appendString(b, l.Rel)
+		b = append(b, `,"id":`...)
+		b = strconv.AppendInt(b, l.ID, 10)
+		b = append(b, `,"href":`...)
+		b = appendString(b, l.Href)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
 // appendJSON writes the record, or null for none, as encoding/json would;
 // a tenth of a hub page's runs carry one (BenchmarkHub).
 func (r *DecisionRecord) appendJSON(b []byte) []byte {
@@ -143,7 +163,7 @@ func (r *DecisionRecord) appendJSON(b []byte) []byte {
 	b = append(b, `,"proof":`...)
 	b = r.Proof.appendJSON(b)
 	b = append(b, `,"links":`...)
-	b = appendLinks(b, r.Links)
+	b = appendArtifactLinks(b, r.Links)
 	b = append(b, `,"source":`...)
 	b = appendString(b, r.Source)
 	b = append(b, `,"actor":`...)
