@@ -38,6 +38,7 @@ type RunClaimStaleParams struct {
 	Thresholds  StaleThresholds
 	Now         time.Time
 	AfterID     int64  // keyset: only runs with a larger id
+	ThroughID   *int64 // optional: only runs with an id up to this one
 	WorkspaceID *int64 // optional: one workspace only
 	Limit       int
 }
@@ -76,6 +77,7 @@ func RunReadStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]domain
 func readStaleParams(p RunClaimStaleParams) sqlcdb.RunReadStaleParams {
 	return sqlcdb.RunReadStaleParams{
 		AfterID:        p.AfterID,
+		ThroughID:      p.ThroughID,
 		WorkspaceID:    p.WorkspaceID,
 		Now:            p.Now,
 		QueuedAfter:    p.Thresholds.Queued,
