@@ -1,11 +1,13 @@
 -- Stale runs: open runs past their threshold at sqlc.arg(now). Queued runs
 -- count from created_at; running ones from their last sign of life, against
--- their family's threshold (families and afters are parallel arrays, keyed
--- by run_family of the type, so aliases share it) or running_default. The
--- threshold is looked up with array_position, an expression evaluated per
--- row: a sub-select over unnest() would run as a sub-plan per row, which
--- cost the claim about 4 ms per 1,000 runs. The condition is the same in
--- the three queries and in the hub's stale filter (hub.go).
+-- their family's threshold or running_default. types and afters are
+-- parallel arrays: every stored type that names a family with a threshold
+-- of its own (its canonical name and its aliases, the table run_family
+-- holds too) and that family's threshold. Looking the type up in them is an
+-- expression evaluated per row: run_family is a SQL function, executed
+-- anew for each row it is called on, and a sub-select over unnest() would
+-- run as a sub-plan per row. The condition is the same in the three
+-- queries and in the hub's stale filter (stale.go).
 --
 -- Parameters are written sqlc.arg(name): sqlc misreads "- @name".
 
@@ -21,7 +23,7 @@ WHERE r.status <> 'completed' AND r.id > sqlc.arg(after_id)
     (r.status = 'queued' AND r.created_at < sqlc.arg(now)::timestamptz - sqlc.arg(queued_after)::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       sqlc.arg(now)::timestamptz - coalesce(
-        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(families)::text[], run_family(r.type))],
+        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(types)::text[], r.type)],
         sqlc.arg(running_default)::interval)))
 ORDER BY r.id
 LIMIT sqlc.arg(batch_size)::bigint
@@ -39,7 +41,7 @@ WHERE r.status <> 'completed' AND r.id > sqlc.arg(after_id)
     (r.status = 'queued' AND r.created_at < sqlc.arg(now)::timestamptz - sqlc.arg(queued_after)::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       sqlc.arg(now)::timestamptz - coalesce(
-        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(families)::text[], run_family(r.type))],
+        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(types)::text[], r.type)],
         sqlc.arg(running_default)::interval)))
 ORDER BY r.id
 LIMIT sqlc.arg(batch_size)::bigint;
@@ -51,5 +53,5 @@ WHERE r.status <> 'completed'
     (r.status = 'queued' AND r.created_at < sqlc.arg(now)::timestamptz - sqlc.arg(queued_after)::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       sqlc.arg(now)::timestamptz - coalesce(
-        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(families)::text[], run_family(r.type))],
+        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(types)::text[], r.type)],
         sqlc.arg(running_default)::interval)));

@@ -22,7 +22,7 @@ WHERE r.status <> 'completed' AND r.id > $1
     (r.status = 'queued' AND r.created_at < $4::timestamptz - $5::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       $4::timestamptz - coalesce(
-        ($6::interval[])[array_position($7::text[], run_family(r.type))],
+        ($6::interval[])[array_position($7::text[], r.type)],
         $8::interval)))
 ORDER BY r.id
 LIMIT $9::bigint
@@ -36,7 +36,7 @@ type RunClaimStaleParams struct {
 	Now            time.Time
 	QueuedAfter    time.Duration
 	Afters         []time.Duration
-	Families       []string
+	Types          []string
 	RunningDefault time.Duration
 	BatchSize      int64
 }
@@ -48,12 +48,14 @@ type RunClaimStaleRow struct {
 
 // Stale runs: open runs past their threshold at sqlc.arg(now). Queued runs
 // count from created_at; running ones from their last sign of life, against
-// their family's threshold (families and afters are parallel arrays, keyed
-// by run_family of the type, so aliases share it) or running_default. The
-// threshold is looked up with array_position, an expression evaluated per
-// row: a sub-select over unnest() would run as a sub-plan per row, which
-// cost the claim about 4 ms per 1,000 runs. The condition is the same in
-// the three queries and in the hub's stale filter (hub.go).
+// their family's threshold or running_default. types and afters are
+// parallel arrays: every stored type that names a family with a threshold
+// of its own (its canonical name and its aliases, the table run_family
+// holds too) and that family's threshold. Looking the type up in them is an
+// expression evaluated per row: run_family is a SQL function, executed
+// anew for each row it is called on, and a sub-select over unnest() would
+// run as a sub-plan per row. The condition is the same in the three
+// queries and in the hub's stale filter (stale.go).
 //
 // Parameters are written sqlc.arg(name): sqlc misreads "- @name".
 // Locks the runs it returns; concurrent claims skip each other's.
@@ -65,7 +67,7 @@ func (q *Queries) RunClaimStale(ctx context.Context, arg RunClaimStaleParams) ([
 		arg.Now,
 		arg.QueuedAfter,
 		arg.Afters,
-		arg.Families,
+		arg.Types,
 		arg.RunningDefault,
 		arg.BatchSize,
 	)
@@ -113,7 +115,7 @@ WHERE r.status <> 'completed'
     (r.status = 'queued' AND r.created_at < $1::timestamptz - $2::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       $1::timestamptz - coalesce(
-        ($3::interval[])[array_position($4::text[], run_family(r.type))],
+        ($3::interval[])[array_position($4::text[], r.type)],
         $5::interval)))
 `
 
@@ -121,7 +123,7 @@ type RunCountStaleParams struct {
 	Now            time.Time
 	QueuedAfter    time.Duration
 	Afters         []time.Duration
-	Families       []string
+	Types          []string
 	RunningDefault time.Duration
 }
 
@@ -130,7 +132,7 @@ func (q *Queries) RunCountStale(ctx context.Context, arg RunCountStaleParams) (i
 		arg.Now,
 		arg.QueuedAfter,
 		arg.Afters,
-		arg.Families,
+		arg.Types,
 		arg.RunningDefault,
 	)
 	var count int64
@@ -149,7 +151,7 @@ WHERE r.status <> 'completed' AND r.id > $1
     (r.status = 'queued' AND r.created_at < $4::timestamptz - $5::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       $4::timestamptz - coalesce(
-        ($6::interval[])[array_position($7::text[], run_family(r.type))],
+        ($6::interval[])[array_position($7::text[], r.type)],
         $8::interval)))
 ORDER BY r.id
 LIMIT $9::bigint
@@ -162,7 +164,7 @@ type RunReadStaleParams struct {
 	Now            time.Time
 	QueuedAfter    time.Duration
 	Afters         []time.Duration
-	Families       []string
+	Types          []string
 	RunningDefault time.Duration
 	BatchSize      int64
 }
@@ -181,7 +183,7 @@ func (q *Queries) RunReadStale(ctx context.Context, arg RunReadStaleParams) ([]R
 		arg.Now,
 		arg.QueuedAfter,
 		arg.Afters,
-		arg.Families,
+		arg.Types,
 		arg.RunningDefault,
 		arg.BatchSize,
 	)
