@@ -111,7 +111,8 @@ func finalize(ctx context.Context, db DBTX, ps []FinalizeParams, withRuns bool) 
 		}
 		arg.Ids[i], arg.Seen[i], arg.Outcomes[i], arg.CompletedAt[i] = p.RunID, p.SeenUpdatedAt, string(p.Outcome), p.CompletedAt
 	}
-	arg.Summaries, arg.Reconciliations = append(summaries, ']'), append(recs, ']')
+	summaries, recs = append(summaries, ']'), append(recs, ']')
+	arg.Summaries, arg.Reconciliations = summaries, recs
 
 	written, err := sqlcdb.New(db).RunFinalize(ctx, arg)
 	if err != nil {

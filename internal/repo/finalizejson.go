@@ -138,9 +138,9 @@ func sortedKeys[V any](keys []string, m map[string]V) []string {
 // '>' and '&') is copied; any other string, rare here, is left to
 // encoding/json.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for i := range len(s) {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			enc, _ := json.Marshal(s) // a string always encodes
+			enc, _ := json.Marshal(s) //nolint:errchkjson // a string always encodes
 			return append(b, enc...)
 		}
 	}
