@@ -122,12 +122,13 @@ func (t StaleThresholds) byType() (types []string, afters []time.Duration) {
 
 // staleCondition is the stale condition of queries/stale.sql for the hub's
 // hand-built query: true for an open run r that is stale at $n (now). The
-// thresholds are SQL literals, not parameters: they are fixed per process,
-// so the text is too, and PostgreSQL keeps one generic plan for it, where
-// with arrays among the parameters it planned every stale page anew. The
-// rows are compared on expressions, never a bare column, so that
-// PostgreSQL estimates the condition alike whatever $n is and the generic
-// plan costs what the custom ones would.
+// thresholds are SQL literals, not parameters, looked up by the run's type
+// in a CASE: they are fixed per process, so the text is too, and
+// PostgreSQL can keep one generic plan for it (with the thresholds as
+// parameters, arrays among them, it planned every stale page anew). Each
+// time is compared as an expression, never as a bare column against $n:
+// PostgreSQL then estimates the condition alike whatever $n is, so the
+// generic plan costs what the custom ones would and is the one it keeps.
 func staleCondition(t StaleThresholds, n int) string {
 	var b strings.Builder
 	now := "$" + strconv.Itoa(n) + "::timestamptz"
@@ -163,8 +164,8 @@ func intervalLiteral(d time.Duration) string {
 	return "interval '" + strconv.FormatInt(d.Microseconds(), 10) + " microseconds'"
 }
 
-// stringLiteral is s as an SQL string literal (standard_conforming_strings,
-// PostgreSQL's default since 9.1, reads backslashes as they are).
+// stringLiteral is s as an SQL escape string literal, read alike whatever
+// standard_conforming_strings says.
 func stringLiteral(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }
