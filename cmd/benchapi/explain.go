@@ -13,8 +13,8 @@ import (
 )
 
 // explainHub prints EXPLAIN (ANALYZE, BUFFERS) of the hub's own query for a
-// first page, a page halfway down and a filtered page of the benchmarked
-// workspace.
+// first page, a page halfway down, a filtered page and the stale page of the
+// benchmarked workspace.
 func explainHub(ctx context.Context, pool *pgxpool.Pool, d dataset, out io.Writer) error {
 	var middle repo.RunPosition
 	if err := pool.QueryRow(ctx, `SELECT created_at, id FROM operation_runs WHERE workspace_id = $1
@@ -26,10 +26,12 @@ func explainHub(ctx context.Context, pool *pgxpool.Pool, d dataset, out io.Write
 	later.After = &middle
 	filtered := base
 	filtered.Status, filtered.Family = "completed", domain.FamilyInventorySync
+	stale := base
+	stale.Stale = new(true)
 	for _, c := range []struct {
 		name string
 		p    repo.RunListParams
-	}{{"first page, 50 rows", base}, {"page halfway down the workspace", later}, {"status=completed&type=inventory.sync", filtered}} {
+	}{{"first page, 50 rows", base}, {"page halfway down the workspace", later}, {"status=completed&type=inventory.sync", filtered}, {"stale=true", stale}} {
 		sql, args := repo.RunListQuery(c.p, false)
 		rows, err := pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+sql, args...)
 		if err != nil {

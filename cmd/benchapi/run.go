@@ -78,6 +78,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			path: func(*mrand.Rand) string {
 				return "/workspaces/" + ws + "/operations?limit=50&status=completed&type=inventory.sync"
 			}},
+		{name: "runproof: hub, 50 stale", server: api, token: token,
+			path: func(*mrand.Rand) string { return "/workspaces/" + ws + "/operations?limit=50&stale=true" }},
 	}
 	fmt.Fprintf(out, "load: %d clients, %s warmup + %s measured per scenario (at most %d requests), loopback only; %d CPUs shared by servers, PostgreSQL and load generator; GOGC=%s\n\n",
 		o.concurrency, o.warmup, o.duration, o.maxRequests, runtime.NumCPU(), cmp.Or(os.Getenv("GOGC"), "100 (default)"))
@@ -95,7 +97,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			rounds[i] = append(rounds[i], res)
 		}
 	}
-	floorRes, detail, hub := rounds[0], rounds[1], rounds[2]
+	floorRes, detail, hub, stale := rounds[0], rounds[1], rounds[2], rounds[4]
 	rps := func(r result) float64 { return r.rps() }
 	p99 := func(r result) float64 { return ms(r.p99) }
 	fmt.Fprintf(out, "\nmedians of %d round(s):\n", o.rounds)
@@ -109,6 +111,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	fmt.Fprintf(out, "                 floor p99 %.2f ms (rounds: %s), so hub p99 is %.2fx the floor's; floor mean latency %.2f ms = %d clients / %.0f req/s\n",
 		median(floorRes, p99), list(floorRes, p99), median(hub, p99)/median(floorRes, p99),
 		1000*float64(o.concurrency)/median(floorRes, rps), o.concurrency, median(floorRes, rps))
+	// A request's cost is the CPU the server and PostgreSQL spend on it; the
+	// ratio of throughputs says the same where the machine is busy enough.
+	cost := func(r result) float64 { return float64(r.cpu.server + r.cpu.postgres) }
+	fmt.Fprintf(out, "stale page vs first page: cost per request %.2fx (server + postgres CPU; target <= 1.5), requests/s %.2fx, p99 %.2f vs %.2f ms\n",
+		median(stale, cost)/median(hub, cost), median(stale, rps)/median(hub, rps), median(stale, p99), median(hub, p99))
 	fmt.Fprintf(out, "server memory after load: runproof %s; floor %s\n\n", api.memory(), floor.memory())
 	return explainHub(ctx, pool, data, out)
 }

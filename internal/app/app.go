@@ -34,8 +34,8 @@ type Config struct {
 	SweepBatchSize int
 	// SweepWorkers is how many batches one pass works on at once, each on
 	// its own connection, 1 to 16 (default 2: one decides in Go while
-	// another writes in PostgreSQL). SKIP LOCKED keeps them apart, as it
-	// keeps replicas apart.
+	// another writes in PostgreSQL). They take the pass's batches in turn;
+	// SKIP LOCKED keeps replicas apart.
 	SweepWorkers int
 	// SweepBatchTimeout bounds one sweep batch, its transaction and every
 	// statement in it (default 1m): longer than the pool's statement limit,

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,10 +12,11 @@ import (
 	"github.com/runproof/runproof/internal/repo"
 )
 
-// TestStaleInGoAndSQLAgree checks the two spellings of the stale rule
+// TestStaleInGoAndSQLAgree checks the spellings of the stale rule
 // (docs/contract.md, section 2) against each other: domain.Staleness.IsStale (the API's stale flag, the
-// manual path) and the SQL the sweep claims with, on runs of every family
-// and alias just inside and just past their thresholds.
+// manual path), the SQL the sweep claims and counts with, and the hub's
+// stale=true and stale=false filters, on runs of every family and alias
+// just inside and just past their thresholds.
 func TestStaleInGoAndSQLAgree(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -47,20 +49,39 @@ func TestStaleInGoAndSQLAgree(t *testing.T) {
 		}
 	}
 
+	thresholds := repo.ThresholdsOf(staleness)
 	claimed, err := repo.RunClaimStale(ctx, b.pool, repo.RunClaimStaleParams{
-		Thresholds: repo.ThresholdsOf(staleness), Now: now, WorkspaceID: &b.w.WS, Limit: len(runs)})
+		Thresholds: thresholds, Now: now, WorkspaceID: &b.w.WS, Limit: len(runs)})
 	require.NoError(t, err)
+	listed := func(stale bool) map[int64]bool {
+		var page repo.RunPage
+		_, err := repo.RunListForMember(ctx, b.pool, repo.RunListParams{WorkspaceID: b.w.WS, Subject: member,
+			Stale: &stale, Thresholds: thresholds, Now: now, Limit: len(runs) + 1}, &page)
+		require.NoError(t, err)
+		ids := map[int64]bool{}
+		for _, r := range page.Runs {
+			ids[r.ID] = true
+		}
+		return ids
+	}
 	inSQL := map[int64]bool{}
 	for _, r := range claimed {
 		inSQL[r.ID] = true
 	}
+	inHub, notInHub := listed(true), listed(false)
 	staleCount := 0
 	for _, r := range runs {
 		goSays := staleness.IsStale(r, now)
-		require.Equal(t, goSays, inSQL[r.ID], "run of %s, %s, created %v, started %v, heartbeat %v", r.Type, r.Status, r.CreatedAt, r.StartedAt, r.LastHeartbeatAt)
+		msg := fmt.Sprintf("run of %s, %s, created %v, started %v, heartbeat %v", r.Type, r.Status, r.CreatedAt, r.StartedAt, r.LastHeartbeatAt)
+		require.Equal(t, goSays, inSQL[r.ID], "claim: %s", msg)
+		require.Equal(t, goSays, inHub[r.ID], "hub, stale=true: %s", msg)
+		require.Equal(t, !goSays, notInHub[r.ID], "hub, stale=false: %s", msg)
 		if goSays {
 			staleCount++
 		}
 	}
 	require.Equal(t, len(runs)/2, staleCount, "half the runs sit just past their threshold")
+	counted, err := repo.RunCountStale(ctx, b.pool, thresholds, now)
+	require.NoError(t, err)
+	require.EqualValues(t, staleCount, counted)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -44,42 +43,32 @@ type SweepResult struct {
 
 // Sweep is one pass of the stale sweep (docs/contract.md, section 5.2): it
 // claims every stale run it can, batch after batch (FOR UPDATE SKIP LOCKED,
-// so replicas and workers never share a run), decides each with the same
-// path as a manual reconcile, sends what its adapter did not finalize down
-// the generic stale path (reconcile.StalePath), and writes through the
-// guarded write. A batch is one transaction: it commits whole or not at
-// all, so an error or a cancelled ctx leaves no half-written run, and the
-// next pass picks up the rest. A run that fails its batch (its row makes a
-// query or the write fail) does not stall the others: the batch's runs are
-// then settled one at a time, and the run that fails alone is counted in
-// the metrics, logged with its id and left for the next pass. When every
-// run of a batch fails alone, the cause is not one run's (a missing table,
-// say): the pass goes on to the next batches but returns that error.
-// Sweep returns the work of the batches that committed and the first error.
+// so replicas never share a run), decides each with the same path as a
+// manual reconcile, sends what its adapter did not finalize down the generic
+// stale path (reconcile.StalePath), and writes through the guarded write. A
+// batch is one transaction: it commits whole or not at all, so an error or a
+// cancelled ctx leaves no half-written run, and the next pass picks up the
+// rest. A run that fails its batch (its row makes a query or the write fail)
+// does not stall the others: the batch's runs are then settled one at a
+// time, and the run that fails alone is counted in the metrics, logged with
+// its id and left for the next pass. When every run of a batch fails alone,
+// the cause is not one run's (a missing table, say): the pass goes on to the
+// next batches but returns that error. Sweep returns the work of the batches
+// that committed and the first error.
 func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error) {
-	p := &pass{res: SweepResult{Counts: map[DecisionKey]int{}}, failed: map[int64]bool{}}
+	p := &pass{res: SweepResult{Counts: map[DecisionKey]int{}}}
 	var g errgroup.Group
-	workers := a.workers
-	if opts.DryRun {
-		workers = 1 // a dry run changes nothing, so a second worker would judge the same runs again
-	}
-	for range workers {
+	for range a.workers {
 		g.Go(func() error {
-			// Each worker keeps its own keyset position: rows another worker
-			// holds are skipped, and rows it finished are no longer open.
-			var afterID int64
-			for {
-				b, err := a.sweepBatch(ctx, opts, afterID, p.failedBefore)
+			for !p.exhausted() {
+				b, err := a.sweepBatch(ctx, opts, p)
 				if err != nil && !errors.Is(err, errEveryRunFailed) {
 					return fmt.Errorf("sweep: %w", err)
 				}
 				p.add(b, err, opts.DryRun)
 				a.report(b, opts.DryRun, err == nil)
-				if b.claimed < a.batchSize {
-					return nil
-				}
-				afterID = b.lastID
 			}
+			return nil
 		})
 	}
 	if err := cmp.Or(g.Wait(), p.everyRunFailed); err != nil {
@@ -96,31 +85,53 @@ func (a *App) Sweep(ctx context.Context, opts SweepOptions) (SweepResult, error)
 	return p.res, nil
 }
 
-// pass is what the workers of one pass share.
+// pass is what the workers of one pass share: the keyset position of its
+// claims, and its result.
 type pass struct {
+	// claiming serializes the claims: each starts after the last run the
+	// one before it claimed, so no worker walks again over runs another
+	// holds or has finished, and none claims a run twice in a pass. A claim
+	// is a small part of a batch's work; deciding and writing overlap.
+	claiming sync.Mutex
+	afterID  int64
+	done     bool // a claim came back short: nothing is left to claim
+
 	mu  sync.Mutex
 	res SweepResult
-	// failed holds the runs that failed on their own in this pass: another
-	// worker may claim one again once its batch ended, and it is neither
-	// judged nor counted twice.
-	failed map[int64]bool
 	// everyRunFailed is the first batch whose runs all failed.
 	everyRunFailed error
 }
 
-func (p *pass) failedBefore(run domain.Run) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.failed[run.ID]
+// claim runs read, which claims the stale runs after an id, for the pass's
+// next batch of size runs. It returns the runs and the id they follow.
+func (p *pass) claim(size int, read func(afterID int64) ([]domain.Run, error)) ([]domain.Run, int64, error) {
+	p.claiming.Lock()
+	defer p.claiming.Unlock()
+	if p.done {
+		return nil, 0, nil
+	}
+	after := p.afterID
+	runs, err := read(after)
+	if err != nil {
+		return nil, 0, err
+	}
+	p.done = len(runs) < size
+	if len(runs) > 0 {
+		p.afterID = runs[len(runs)-1].ID
+	}
+	return runs, after, nil
+}
+
+func (p *pass) exhausted() bool {
+	p.claiming.Lock()
+	defer p.claiming.Unlock()
+	return p.done
 }
 
 // add counts batch b, whose error (errEveryRunFailed or nil) is err.
 func (p *pass) add(b batch, err error, dryRun bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, f := range b.failed {
-		p.failed[f.id] = true
-	}
 	if err != nil && p.everyRunFailed == nil {
 		p.everyRunFailed = fmt.Errorf("sweep: %w", err)
 	}
@@ -142,11 +153,7 @@ func (p *pass) add(b batch, err error, dryRun bool) {
 
 // batch is what one sweep batch did.
 type batch struct {
-	// claimed and lastID are the batch's size and last id, for the keyset.
-	claimed int
-	lastID  int64
-	// runs are the claimed runs judged: all but those that already failed
-	// in this pass.
+	// runs are the runs claimed and judged.
 	runs []domain.Run
 	// settled are the keys of the runs finalized (dry run: judged).
 	settled []DecisionKey
@@ -193,54 +200,74 @@ func (a *App) report(b batch, dryRun, nameFailures bool) {
 // own.
 var errEveryRunFailed = errors.New("every run of the batch failed on its own")
 
-// sweepBatch claims, decides and finalizes one batch of stale runs after
-// afterID in one transaction, leaving out the runs skip reports. A dry run
-// reads without locks in a read-only transaction: PostgreSQL itself refuses
-// any write it might attempt. With errEveryRunFailed it returns the batch
+// sweepBatch claims the pass's next batch of stale runs, decides and
+// finalizes them in one transaction. A dry run reads without locks in a
+// read-only transaction: PostgreSQL itself refuses any write it might
+// attempt. When the batch fails for a reason other than the database being
+// unavailable or ctx ending, one of its runs may be the cause: the batch
+// is rolled back and its runs are settled one at a time in a second
+// transaction (settleAlone). With errEveryRunFailed it returns the batch
 // all the same, written nothing.
-func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64, skip func(domain.Run) bool) (batch, error) {
+func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, p *pass) (batch, error) {
 	start := time.Now()
 	now := a.now()
-	read := repo.RunClaimStale
-	if opts.DryRun {
-		read = repo.RunReadStale
-	}
-	var b batch
 	ctx, cancel := context.WithTimeout(ctx, a.batchLimit)
 	defer cancel()
+	var (
+		b        batch
+		afterID  int64
+		batchErr error // the error of a batch that one of its runs may have caused
+	)
 	err := repo.InTx(ctx, a.pool, opts.DryRun, func(tx repo.DBTX) error {
 		if err := repo.LimitStatements(ctx, tx, a.batchLimit); err != nil {
 			return err
 		}
-		claimed, err := read(ctx, tx, repo.RunClaimStaleParams{
-			Thresholds:  a.thresholds,
-			Now:         now,
-			AfterID:     afterID,
-			WorkspaceID: opts.WorkspaceID,
-			Limit:       a.batchSize,
+		runs, after, err := p.claim(a.batchSize, func(after int64) ([]domain.Run, error) {
+			return a.claim(ctx, tx, opts, now, after, nil)
 		})
-		if err != nil || len(claimed) == 0 {
+		if err != nil || len(runs) == 0 {
 			return err
 		}
-		b.claimed, b.lastID = len(claimed), claimed[len(claimed)-1].ID
-		runs := slices.DeleteFunc(claimed, skip)
-		if len(runs) == 0 {
-			return nil
-		}
-		b.runs = runs
+		b.runs, afterID = runs, after
 		if a.afterClaim != nil {
 			a.afterClaim(ctx, tx)
 		}
-		err = repo.InSavepoint(ctx, tx, func() (err error) {
-			b.settled, err = a.settle(ctx, tx, runs, now, opts.DryRun)
-			return err
-		})
-		if err == nil || ctx.Err() != nil || errors.Is(err, repo.ErrTxLost) {
+		b.settled, err = a.settle(ctx, tx, runs, now, opts.DryRun)
+		if err != nil && ctx.Err() == nil && !repo.IsUnavailable(err) {
+			batchErr = err
+		}
+		return err
+	})
+	if batchErr != nil {
+		// Settling the runs one by one needs savepoints, which cost two round
+		// trips each: taken only here, after a batch failed, not on every
+		// batch.
+		b, err = a.settleAlone(ctx, opts, now, afterID, b.runs[len(b.runs)-1].ID)
+	}
+	b.took = time.Since(start)
+	switch {
+	case errors.Is(err, errEveryRunFailed):
+		return b, err
+	case err != nil:
+		return batch{}, err
+	}
+	return b, nil
+}
+
+// settleAlone claims again the stale runs of a failed batch, those after
+// afterID up to throughID, and settles each one alone in a savepoint, so
+// that every run but the one that fails is finalized in this pass.
+func (a *App) settleAlone(ctx context.Context, opts SweepOptions, now time.Time, afterID, throughID int64) (batch, error) {
+	var b batch
+	err := repo.InTx(ctx, a.pool, opts.DryRun, func(tx repo.DBTX) error {
+		if err := repo.LimitStatements(ctx, tx, a.batchLimit); err != nil {
 			return err
 		}
-		// One run failed the whole batch: settle each run alone, so that
-		// every other run is finalized in this pass all the same.
-		b.settled = nil
+		runs, err := a.claim(ctx, tx, opts, now, afterID, &throughID)
+		if err != nil {
+			return err
+		}
+		b.runs = runs
 		for _, run := range runs {
 			err := repo.InSavepoint(ctx, tx, func() error {
 				settled, err := a.settle(ctx, tx, []domain.Run{run}, now, opts.DryRun)
@@ -260,14 +287,24 @@ func (a *App) sweepBatch(ctx context.Context, opts SweepOptions, afterID int64, 
 		}
 		return nil
 	})
-	b.took = time.Since(start)
-	switch {
-	case errors.Is(err, errEveryRunFailed):
-		return b, err
-	case err != nil:
-		return batch{}, err
+	return b, err
+}
+
+// claim locks the stale runs after afterID (up to throughID when set), a
+// batch at most; a dry run reads them without locks.
+func (a *App) claim(ctx context.Context, tx repo.DBTX, opts SweepOptions, now time.Time, afterID int64, throughID *int64) ([]domain.Run, error) {
+	read := repo.RunClaimStale
+	if opts.DryRun {
+		read = repo.RunReadStale
 	}
-	return b, nil
+	return read(ctx, tx, repo.RunClaimStaleParams{
+		Thresholds:  a.thresholds,
+		Now:         now,
+		AfterID:     afterID,
+		ThroughID:   throughID,
+		WorkspaceID: opts.WorkspaceID,
+		Limit:       a.batchSize,
+	})
 }
 
 // settle decides runs claimed as stale and, unless dryRun, writes them:

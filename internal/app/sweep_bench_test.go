@@ -2,13 +2,17 @@ package app_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/runproof/runproof/internal/app"
@@ -102,6 +106,109 @@ func BenchmarkSweep(b *testing.B) {
 		b.Logf("%d runs, %d workers: sweep %v (%d batches), floor %v", n, workers, sweepTook, res.Batches, floorTook)
 	}
 	b.StartTimer()
+}
+
+// BenchmarkSweepExactlyOnce runs 3 sweepers at once over 50,000 stale runs
+// with proof while a writer, as their jobs would, completes 5,000 of them
+// itself, chosen at random and taken newest first, so that the sweepers
+// (oldest first) meet it on its way, and checks with an audit trigger that every run
+// went to completed exactly once and no completed run was written again. It
+// reports the runs per second of the whole, and who completed how many.
+func BenchmarkSweepExactlyOnce(b *testing.B) {
+	const n, byWriter, sweepers = 50_000, 5_000, 3
+	ctx := context.Background()
+	_, url := dbtest.NewWithURL(b)
+	cfg, err := pgxpool.ParseConfig(url)
+	require.NoError(b, err)
+	cfg.MaxConns = sweepers*2 + 2 // every worker and the writer hold a connection at once
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(b, err)
+	b.Cleanup(pool.Close)
+	installAudit(b, pool)
+
+	b.StopTimer()
+	for range b.N {
+		_, err := pool.Exec(ctx, `TRUNCATE audit`)
+		require.NoError(b, err)
+		w := prooftest.NewWorld(b, pool)
+		ids := prooftest.SeedMixed(b, pool, w, n)
+		_, err = pool.Exec(ctx, `VACUUM ANALYZE`)
+		require.NoError(b, err)
+		mine := make([]int64, byWriter)
+		for i, j := range rand.Perm(n)[:byWriter] {
+			mine[i] = ids[j]
+		}
+		slices.Sort(mine)
+		slices.Reverse(mine)
+
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		results := make([]app.SweepResult, sweepers)
+		errs := make([]error, sweepers+1)
+		for i := range sweepers {
+			s, err := app.New(pool, app.Config{SweepBatchSize: 1000})
+			require.NoError(b, err)
+			wg.Go(func() {
+				<-start
+				results[i], errs[i] = s.Sweep(ctx, app.SweepOptions{WorkspaceID: &w.WS})
+			})
+		}
+		var writerWon int64
+		wg.Go(func() {
+			<-start
+			for _, id := range mine {
+				tag, err := pool.Exec(ctx, `UPDATE operation_runs SET status = 'completed', outcome = 'succeeded', completed_at = now()
+					WHERE id = $1 AND status <> 'completed'`, id)
+				if err != nil {
+					errs[sweepers] = err
+					return
+				}
+				writerWon += tag.RowsAffected()
+			}
+		})
+		b.StartTimer()
+		began := time.Now()
+		close(start)
+		wg.Wait()
+		took := time.Since(began)
+		b.StopTimer()
+		for _, err := range errs {
+			require.NoError(b, err)
+		}
+
+		swept, skipped := 0, 0
+		for _, r := range results {
+			swept += r.Finalized
+			skipped += r.Skipped
+		}
+		completions, rewrites := auditCounts(b, pool)
+		violations := rewrites
+		for _, id := range ids {
+			if completions[id] != 1 {
+				violations++
+			}
+		}
+		require.Zero(b, violations, "every run completed exactly once, none written again")
+		require.Len(b, completions, n)
+		require.Equal(b, int64(n), int64(swept)+writerWon, "the sweepers' and the writer's completions add up")
+
+		b.ReportMetric(float64(n)/took.Seconds(), "runs/s")
+		b.ReportMetric(float64(swept), "by-sweepers")
+		b.ReportMetric(float64(writerWon), "by-writer")
+		b.ReportMetric(float64(skipped), "skipped")
+		b.ReportMetric(float64(violations), "violations")
+		b.Logf("%d runs, %d sweepers of 2 workers, a writer completing %d: %v; sweepers finalized %v, the writer %d; every run completed exactly once",
+			n, sweepers, byWriter, took.Round(time.Millisecond), finalizedBy(results), writerWon)
+	}
+	b.StartTimer()
+}
+
+func finalizedBy(rs []app.SweepResult) []int {
+	out := make([]int, len(rs))
+	for i, r := range rs {
+		out[i] = r.Finalized
+	}
+	return out
 }
 
 // watchHeap samples the Go heap until the returned func is called, which

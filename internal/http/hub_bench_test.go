@@ -23,9 +23,10 @@ import (
 	"github.com/runproof/runproof/internal/metrics"
 )
 
-// BenchmarkHub serves the first 50-row hub page (and a filtered page with a
-// cursor) through the real router, middleware and token check, against a
-// real PostgreSQL holding 500 runs.
+// BenchmarkHub serves the first 50-row hub page (and the stale page, and a
+// filtered page with a cursor) through the real router, middleware and
+// token check, against a real PostgreSQL holding 5,000 runs, about 100 of
+// them stale: the stale page is as full as the first.
 func BenchmarkHub(b *testing.B) {
 	ctx := context.Background()
 	pool := dbtest.New(b)
@@ -41,7 +42,7 @@ func BenchmarkHub(b *testing.B) {
 	}
 	exec(`INSERT INTO managed_environments (workspace_id, name) SELECT $1, 'Tenant ' || e FROM generate_series(1, 4) e`, ws)
 	exec(`INSERT INTO workspace_members (workspace_id, subject, role) VALUES ($1, 'bench-owner', 'owner')`, ws)
-	exec(benchdata.RunsSQL, ws, 500)
+	exec(benchdata.RunsSQL, ws, 5000)
 	exec(`ANALYZE`)
 
 	verifier, err := authz.NewVerifier(authz.VerifierConfig{HS256Secret: secret})
@@ -91,6 +92,9 @@ func BenchmarkHub(b *testing.B) {
 
 	b.Run("first-page", func(b *testing.B) {
 		load(b, base+"?limit=50")
+	})
+	b.Run("stale", func(b *testing.B) {
+		load(b, base+"?limit=50&stale=true")
 	})
 	b.Run("filtered-with-cursor", func(b *testing.B) {
 		// The second page of a filtered listing checks a cursor and seals the next.

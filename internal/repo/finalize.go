@@ -2,7 +2,6 @@ package repo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -86,31 +85,34 @@ func finalize(ctx context.Context, db DBTX, ps []FinalizeParams, withRuns bool) 
 	}
 	n := len(ps)
 	arg := sqlcdb.RunFinalizeParams{
-		WithRuns:        withRuns,
-		Ids:             make([]int64, n),
-		Seen:            make([]time.Time, n),
-		Outcomes:        make([]string, n),
-		CompletedAt:     make([]time.Time, n),
-		Summaries:       make([][]byte, n),
-		Reconciliations: make([][]byte, n),
+		WithRuns:    withRuns,
+		Ids:         make([]int64, n),
+		Seen:        make([]time.Time, n),
+		Outcomes:    make([]string, n),
+		CompletedAt: make([]time.Time, n),
 	}
+	summaries := make([]byte, 0, 64*n)
+	recs := make([]byte, 0, 768*n)
 	index := make(map[int64]int, n)
+	var w jsonWriter
 	for i, p := range ps {
 		if _, dup := index[p.RunID]; dup {
 			return nil, fmt.Errorf("finalize: run %d given twice", p.RunID)
 		}
 		index[p.RunID] = i
-		summary, err := json.Marshal(nonNilCounts(p.SummaryCounts))
-		if err != nil {
-			return nil, fmt.Errorf("finalize run %d: encode summary: %w", p.RunID, err)
+		sep := byte(',')
+		if i == 0 {
+			sep = '['
 		}
-		rec, err := json.Marshal(p.Reconciliation)
-		if err != nil {
+		summaries = w.appendCounts(append(summaries, sep), p.SummaryCounts)
+		var err error
+		if recs, err = w.appendReconciliation(append(recs, sep), p.Reconciliation); err != nil {
 			return nil, fmt.Errorf("finalize run %d: encode reconciliation: %w", p.RunID, err)
 		}
 		arg.Ids[i], arg.Seen[i], arg.Outcomes[i], arg.CompletedAt[i] = p.RunID, p.SeenUpdatedAt, string(p.Outcome), p.CompletedAt
-		arg.Summaries[i], arg.Reconciliations[i] = summary, rec
 	}
+	summaries, recs = append(summaries, ']'), append(recs, ']')
+	arg.Summaries, arg.Reconciliations = summaries, recs
 
 	written, err := sqlcdb.New(db).RunFinalize(ctx, arg)
 	if err != nil {
@@ -179,11 +181,4 @@ func classifyUnwritten(ctx context.Context, db DBTX, index map[int64]int, out []
 		out[index[run.ID]] = FinalizeResult{RunID: run.ID, Status: status, Run: run}
 	}
 	return nil
-}
-
-func nonNilCounts(m map[string]int64) map[string]int64 {
-	if m == nil {
-		return map[string]int64{}
-	}
-	return m
 }

@@ -221,8 +221,9 @@ func (p *pageStrings) get(b []byte) string {
 // queries/*.sql for sqlc. Its filters are optional: a static query would
 // spell each as "($n IS NULL OR ...)", which a cached plan cannot serve from
 // the filter's index (migration 00005), so each page would read the
-// workspace newest first. Status, outcome and LIMIT are literals because, as
-// parameters, they made PostgreSQL plan the query anew on every call.
+// workspace newest first. Status, outcome, LIMIT and the stale thresholds
+// are literals because, as parameters, they made PostgreSQL plan the query
+// anew on every call.
 //
 // A page is read in one of two ways. For a member who sees every
 // environment (granted false), the query walks the workspace newest first; for
@@ -260,9 +261,8 @@ func hubFilters(p RunListParams) (string, []any) {
 		q.and("r.outcome = " + literal(outcomeLiterals, string(p.Outcome)))
 	}
 	if p.Stale != nil {
-		n := len(q.args) + 1
-		q.args = append(q.args, p.Thresholds.args(p.Now)...)
-		cond := staleCondition(n)
+		q.args = append(q.args, p.Now)
+		cond := staleCondition(p.Thresholds, len(q.args))
 		if !*p.Stale {
 			cond = "NOT " + cond
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/runproof/runproof/internal/benchdata"
 	"github.com/runproof/runproof/internal/dbtest"
 	"github.com/runproof/runproof/internal/domain"
 	"github.com/runproof/runproof/internal/repo"
@@ -224,3 +225,55 @@ func TestHubPagesOfGrantedEnvironmentsMergeInOrder(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The stale page's statement text is the same on every request of a
+// process (its thresholds are literals), so PostgreSQL settles on a generic
+// plan for it after its first custom ones instead of planning each page
+// anew; and that plan, like the custom ones, walks the workspace's own open
+// runs, not another workspace's backlog of fresh ones.
+func TestHubStalePageKeepsAGenericPlan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	ws := newWorkspace(t, pool, "w")
+	busy := newWorkspace(t, pool, "busy")
+	_, err := pool.Exec(ctx, `insert into managed_environments (workspace_id, name) select $1, 'Tenant ' || e from generate_series(1, 4) e`, ws)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role) values ($1, 'owner', 'owner')`, ws)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, benchdata.RunsSQL, ws, 20_000)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `insert into operation_runs (workspace_id, type, status, created_at)
+		select $1, 'inventory.sync', 'queued', now() from generate_series(1, 20000)`, busy)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `vacuum analyze`)
+	require.NoError(t, err)
+
+	conn, err := pool.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	p := repo.RunListParams{WorkspaceID: ws, Subject: "owner", Limit: 51, Stale: new(true),
+		Thresholds: repo.ThresholdsOf(domain.DefaultStaleness())}
+	var page repo.RunPage
+	for range 10 {
+		p.Now = time.Now()
+		_, err := repo.RunListForMember(ctx, conn, p, &page)
+		require.NoError(t, err)
+		require.Len(t, page.Runs, 51)
+	}
+	sql, _ := repo.RunListQuery(p, false)
+	var generic, custom int64
+	require.NoError(t, conn.QueryRow(ctx, `select generic_plans, custom_plans from pg_prepared_statements where statement = $1`, sql).
+		Scan(&generic, &custom))
+	assert.Positive(t, generic, "generic plans (custom: %d)", custom)
+
+	_, err = conn.Exec(ctx, `set plan_cache_mode = force_generic_plan`)
+	require.NoError(t, err)
+	defer conn.Exec(ctx, `reset plan_cache_mode`) //nolint:errcheck // the connection is the test's
+	sql, args := repo.RunListQuery(p, false)
+	var plan []map[string]any
+	require.NoError(t, conn.QueryRow(ctx, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "+sql, args...).Scan(&plan))
+	read := pagesReadFrom(plan[0]["Plan"].(map[string]any), "operation_runs")
+	assert.LessOrEqual(t, read, 150.0, "the generic plan read %v pages of runs and their indexes for 51 stale runs", read)
+
+}

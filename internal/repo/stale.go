@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/runproof/runproof/internal/domain"
@@ -38,6 +40,7 @@ type RunClaimStaleParams struct {
 	Thresholds  StaleThresholds
 	Now         time.Time
 	AfterID     int64  // keyset: only runs with a larger id
+	ThroughID   *int64 // optional: only runs with an id up to this one
 	WorkspaceID *int64 // optional: one workspace only
 	Limit       int
 }
@@ -74,13 +77,15 @@ func RunReadStale(ctx context.Context, db DBTX, p RunClaimStaleParams) ([]domain
 }
 
 func readStaleParams(p RunClaimStaleParams) sqlcdb.RunReadStaleParams {
+	types, afters := p.Thresholds.byType()
 	return sqlcdb.RunReadStaleParams{
 		AfterID:        p.AfterID,
+		ThroughID:      p.ThroughID,
 		WorkspaceID:    p.WorkspaceID,
 		Now:            p.Now,
 		QueuedAfter:    p.Thresholds.Queued,
-		Families:       p.Thresholds.RunningFamilies,
-		Afters:         p.Thresholds.RunningAfter,
+		Types:          types,
+		Afters:         afters,
 		RunningDefault: p.Thresholds.RunningDefault,
 		BatchSize:      int64(p.Limit),
 	}
@@ -88,11 +93,12 @@ func readStaleParams(p RunClaimStaleParams) sqlcdb.RunReadStaleParams {
 
 // RunCountStale counts stale runs waiting for a sweep (the sweeper's gauge).
 func RunCountStale(ctx context.Context, db DBTX, t StaleThresholds, now time.Time) (int64, error) {
+	types, afters := t.byType()
 	n, err := sqlcdb.New(db).RunCountStale(ctx, sqlcdb.RunCountStaleParams{
 		Now:            now,
 		QueuedAfter:    t.Queued,
-		Families:       t.RunningFamilies,
-		Afters:         t.RunningAfter,
+		Types:          types,
+		Afters:         afters,
 		RunningDefault: t.RunningDefault,
 	})
 	if err != nil {
@@ -101,18 +107,65 @@ func RunCountStale(ctx context.Context, db DBTX, t StaleThresholds, now time.Tim
 	return n, nil
 }
 
-// staleCondition is the stale condition of queries/stale.sql for the hub's
-// hand-built query: true for an open run r that is stale at $now. It takes
-// five parameters starting at $n: now, queued, families, afters, default.
-func staleCondition(n int) string {
-	return fmt.Sprintf(`(
-		(r.status = 'queued' AND r.created_at < $%[1]d::timestamptz - $%[2]d::interval)
-		OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
-			$%[1]d::timestamptz - coalesce(
-				(SELECT t.after FROM unnest($%[3]d::text[], $%[4]d::interval[]) AS t(family, after) WHERE t.family = run_family(r.type)),
-				$%[5]d::interval)))`, n, n+1, n+2, n+3, n+4)
+// byType returns the running thresholds per stored type: each family's
+// under its canonical name and under each of its aliases, as the SQL looks
+// them up by a run's type instead of calling run_family for every row.
+func (t StaleThresholds) byType() (types []string, afters []time.Duration) {
+	for i, f := range t.RunningFamilies {
+		for _, typ := range append([]string{f}, domain.AliasesOf(domain.Family(f))...) {
+			types = append(types, typ)
+			afters = append(afters, t.RunningAfter[i])
+		}
+	}
+	return types, afters
 }
 
-func (s StaleThresholds) args(now time.Time) []any {
-	return []any{now, s.Queued, s.RunningFamilies, s.RunningAfter, s.RunningDefault}
+// staleCondition is the stale condition of queries/stale.sql for the hub's
+// hand-built query: true for an open run r that is stale at $n (now). The
+// thresholds are SQL literals, not parameters, looked up by the run's type
+// in a CASE: they are fixed per process, so the text is too, and
+// PostgreSQL can keep one generic plan for it (with the thresholds as
+// parameters, arrays among them, it planned every stale page anew). Each
+// time is compared as an expression, never as a bare column against $n:
+// PostgreSQL then estimates the condition alike whatever $n is, so the
+// generic plan costs what the custom ones would and is the one it keeps.
+func staleCondition(t StaleThresholds, n int) string {
+	var b strings.Builder
+	now := "$" + strconv.Itoa(n) + "::timestamptz"
+	b.WriteString("(\n\t\t(r.status = 'queued' AND r.created_at + ")
+	b.WriteString(intervalLiteral(t.Queued))
+	b.WriteString(" < ")
+	b.WriteString(now)
+	b.WriteString(")\n\t\tOR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) + ")
+	types, afters := t.byType()
+	if len(types) > 0 {
+		b.WriteString("CASE r.type")
+		for i, typ := range types {
+			b.WriteString(" WHEN ")
+			b.WriteString(stringLiteral(typ))
+			b.WriteString(" THEN ")
+			b.WriteString(intervalLiteral(afters[i]))
+		}
+		b.WriteString(" ELSE ")
+	}
+	b.WriteString(intervalLiteral(t.RunningDefault))
+	if len(types) > 0 {
+		b.WriteString(" END")
+	}
+	b.WriteString(" < ")
+	b.WriteString(now)
+	b.WriteString("))")
+	return b.String()
+}
+
+// intervalLiteral is d as an SQL interval literal, in whole microseconds as
+// pgx sends a time.Duration.
+func intervalLiteral(d time.Duration) string {
+	return "interval '" + strconv.FormatInt(d.Microseconds(), 10) + " microseconds'"
+}
+
+// stringLiteral is s as an SQL escape string literal, read alike whatever
+// standard_conforming_strings says.
+func stringLiteral(s string) string {
+	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }

@@ -115,3 +115,32 @@ func TestRunClaimStaleSkipsLockedRuns(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, f.stale[2:4], ids(second), "a second sweeper skips the rows the first holds")
 }
+
+// A family named with a quote and a backslash gets its own threshold in the
+// hub's stale filter, which spells the thresholds as literals.
+func TestHubStaleFilterQuotesFamilies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := dbtest.New(t)
+	ws := newWorkspace(t, pool, "w")
+	_, err := pool.Exec(ctx, `insert into workspace_members (workspace_id, subject, role) values ($1, 'owner', 'owner')`, ws)
+	require.NoError(t, err)
+	const family = `o'brien\sync`
+	now := time.Now()
+	var id int64
+	require.NoError(t, pool.QueryRow(ctx, `insert into operation_runs (workspace_id, type, status, created_at, started_at)
+		values ($1, $2, 'running', $3, $3) returning id`, ws, family, now.Add(-2*time.Hour)).Scan(&id))
+
+	for _, c := range []struct {
+		after time.Duration
+		stale bool
+	}{{time.Hour, true}, {3 * time.Hour, false}} {
+		th := repo.StaleThresholds{Queued: time.Hour, RunningFamilies: []string{family}, RunningAfter: []time.Duration{c.after},
+			RunningDefault: 10 * time.Hour}
+		var page repo.RunPage
+		_, err := repo.RunListForMember(ctx, pool, repo.RunListParams{WorkspaceID: ws, Subject: "owner", Stale: new(true),
+			Thresholds: th, Now: now, Limit: 10}, &page)
+		require.NoError(t, err)
+		require.Equal(t, c.stale, len(page.Runs) == 1, "threshold %v", c.after)
+	}
+}

@@ -14,16 +14,24 @@
 -- writers). Without them, a decision made before the proof was written could
 -- still be applied. TestProofWritesLoseTheGuard holds this for each table.
 --
+-- The runs come as parallel arrays (ids, seen, outcomes, completed_at) and
+-- two JSON arrays, summaries and reconciliations, one element per run,
+-- zipped by ROWS FROM. Each JSON array is one parameter: the database parses
+-- it once and hands out its elements without parsing them again, where a
+-- jsonb[] parameter is 2,000 documents to bind and parse per batch of 1,000.
+--
 -- It returns the rows it wrote. with_runs false leaves out their documents
--- (context, summary_counts, failures): the sweep writes thousands of runs and
--- needs none of them back.
+-- (context, summary_counts, failures), already in the UPDATE's RETURNING:
+-- the sweep writes thousands of runs and needs none of them back.
 WITH v AS (
-    SELECT unnest(@ids::bigint[]) AS id,
-        unnest(@seen::timestamptz[]) AS seen,
-        unnest(@outcomes::text[]) AS outcome,
-        unnest(@completed_at::timestamptz[]) AS completed_at,
-        unnest(@summaries::jsonb[]) AS summary,
-        unnest(@reconciliations::jsonb[]) AS reconciliation
+    SELECT * FROM ROWS FROM (
+        unnest(@ids::bigint[]),
+        unnest(@seen::timestamptz[]),
+        unnest(@outcomes::text[]),
+        unnest(@completed_at::timestamptz[]),
+        jsonb_array_elements(@summaries::jsonb),
+        jsonb_array_elements(@reconciliations::jsonb)
+    ) AS v(id, seen, outcome, completed_at, summary, reconciliation)
 ), u AS (
     UPDATE operation_runs r SET
         status = 'completed',
@@ -33,13 +41,14 @@ WITH v AS (
         context = jsonb_set(r.context, '{reconciliation}', v.reconciliation)
     FROM v
     WHERE r.id = v.id AND r.status <> 'completed' AND r.updated_at = v.seen
-    RETURNING r.*
+    RETURNING r.id, r.workspace_id, r.managed_environment_id, r.type, r.status, r.outcome, r.initiator,
+        (CASE WHEN @with_runs::boolean THEN r.context END)::jsonb AS context,
+        (CASE WHEN @with_runs THEN r.summary_counts END)::jsonb AS summary_counts,
+        (CASE WHEN @with_runs THEN r.failures END)::jsonb AS failures,
+        r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at, r.updated_at
 )
 SELECT u.id, u.workspace_id, u.managed_environment_id, e.name AS environment_name, u.type, u.status,
-    u.outcome, u.initiator,
-    (CASE WHEN @with_runs::boolean THEN u.context END)::jsonb AS context,
-    (CASE WHEN @with_runs THEN u.summary_counts END)::jsonb AS summary_counts,
-    (CASE WHEN @with_runs THEN u.failures END)::jsonb AS failures,
+    u.outcome, u.initiator, u.context, u.summary_counts, u.failures,
     u.created_at, u.started_at, u.last_heartbeat_at, u.completed_at, u.updated_at
 FROM u
 LEFT JOIN managed_environments e ON e.id = u.managed_environment_id;

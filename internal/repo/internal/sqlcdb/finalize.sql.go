@@ -12,12 +12,14 @@ import (
 
 const runFinalize = `-- name: RunFinalize :many
 WITH v AS (
-    SELECT unnest($2::bigint[]) AS id,
-        unnest($3::timestamptz[]) AS seen,
-        unnest($4::text[]) AS outcome,
-        unnest($5::timestamptz[]) AS completed_at,
-        unnest($6::jsonb[]) AS summary,
-        unnest($7::jsonb[]) AS reconciliation
+    SELECT id, seen, outcome, completed_at, summary, reconciliation FROM ROWS FROM (
+        unnest($1::bigint[]),
+        unnest($2::timestamptz[]),
+        unnest($3::text[]),
+        unnest($4::timestamptz[]),
+        jsonb_array_elements($5::jsonb),
+        jsonb_array_elements($6::jsonb)
+    ) AS v(id, seen, outcome, completed_at, summary, reconciliation)
 ), u AS (
     UPDATE operation_runs r SET
         status = 'completed',
@@ -27,26 +29,27 @@ WITH v AS (
         context = jsonb_set(r.context, '{reconciliation}', v.reconciliation)
     FROM v
     WHERE r.id = v.id AND r.status <> 'completed' AND r.updated_at = v.seen
-    RETURNING r.id, r.workspace_id, r.managed_environment_id, r.type, r.status, r.outcome, r.initiator, r.context, r.summary_counts, r.failures, r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at, r.updated_at, r.summary_counts_text, r.reconciliation_text
+    RETURNING r.id, r.workspace_id, r.managed_environment_id, r.type, r.status, r.outcome, r.initiator,
+        (CASE WHEN $7::boolean THEN r.context END)::jsonb AS context,
+        (CASE WHEN $7 THEN r.summary_counts END)::jsonb AS summary_counts,
+        (CASE WHEN $7 THEN r.failures END)::jsonb AS failures,
+        r.created_at, r.started_at, r.last_heartbeat_at, r.completed_at, r.updated_at
 )
 SELECT u.id, u.workspace_id, u.managed_environment_id, e.name AS environment_name, u.type, u.status,
-    u.outcome, u.initiator,
-    (CASE WHEN $1::boolean THEN u.context END)::jsonb AS context,
-    (CASE WHEN $1 THEN u.summary_counts END)::jsonb AS summary_counts,
-    (CASE WHEN $1 THEN u.failures END)::jsonb AS failures,
+    u.outcome, u.initiator, u.context, u.summary_counts, u.failures,
     u.created_at, u.started_at, u.last_heartbeat_at, u.completed_at, u.updated_at
 FROM u
 LEFT JOIN managed_environments e ON e.id = u.managed_environment_id
 `
 
 type RunFinalizeParams struct {
-	WithRuns        bool
 	Ids             []int64
 	Seen            []time.Time
 	Outcomes        []string
 	CompletedAt     []time.Time
-	Summaries       [][]byte
-	Reconciliations [][]byte
+	Summaries       []byte
+	Reconciliations []byte
+	WithRuns        bool
 }
 
 type RunFinalizeRow struct {
@@ -83,18 +86,24 @@ type RunFinalizeRow struct {
 // writers). Without them, a decision made before the proof was written could
 // still be applied. TestProofWritesLoseTheGuard holds this for each table.
 //
+// The runs come as parallel arrays (ids, seen, outcomes, completed_at) and
+// two JSON arrays, summaries and reconciliations, one element per run,
+// zipped by ROWS FROM. Each JSON array is one parameter: the database parses
+// it once and hands out its elements without parsing them again, where a
+// jsonb[] parameter is 2,000 documents to bind and parse per batch of 1,000.
+//
 // It returns the rows it wrote. with_runs false leaves out their documents
-// (context, summary_counts, failures): the sweep writes thousands of runs and
-// needs none of them back.
+// (context, summary_counts, failures), already in the UPDATE's RETURNING:
+// the sweep writes thousands of runs and needs none of them back.
 func (q *Queries) RunFinalize(ctx context.Context, arg RunFinalizeParams) ([]RunFinalizeRow, error) {
 	rows, err := q.db.Query(ctx, runFinalize,
-		arg.WithRuns,
 		arg.Ids,
 		arg.Seen,
 		arg.Outcomes,
 		arg.CompletedAt,
 		arg.Summaries,
 		arg.Reconciliations,
+		arg.WithRuns,
 	)
 	if err != nil {
 		return nil, err

@@ -16,27 +16,27 @@ SELECT r.id, r.workspace_id, r.managed_environment_id, r.type, r.status, r.outco
 FROM operation_runs r
 LEFT JOIN managed_environments e ON e.id = r.managed_environment_id
 WHERE r.status <> 'completed' AND r.id > $1
-  AND ($2::bigint IS NULL OR r.workspace_id = $2)
+  AND ($2::bigint IS NULL OR r.id <= $2)
+  AND ($3::bigint IS NULL OR r.workspace_id = $3)
   AND (
-    (r.status = 'queued' AND r.created_at < $3::timestamptz - $4::interval)
+    (r.status = 'queued' AND r.created_at < $4::timestamptz - $5::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
-      $3::timestamptz - coalesce(
-        (SELECT t.after FROM (SELECT unnest($5::text[]) AS family,
-            unnest($6::interval[]) AS after) t
-          WHERE t.family = run_family(r.type)),
-        $7::interval)))
+      $4::timestamptz - coalesce(
+        ($6::interval[])[array_position($7::text[], r.type)],
+        $8::interval)))
 ORDER BY r.id
-LIMIT $8::bigint
+LIMIT $9::bigint
 FOR UPDATE OF r SKIP LOCKED
 `
 
 type RunClaimStaleParams struct {
 	AfterID        int64
+	ThroughID      *int64
 	WorkspaceID    *int64
 	Now            time.Time
 	QueuedAfter    time.Duration
-	Families       []string
 	Afters         []time.Duration
+	Types          []string
 	RunningDefault time.Duration
 	BatchSize      int64
 }
@@ -48,21 +48,26 @@ type RunClaimStaleRow struct {
 
 // Stale runs: open runs past their threshold at sqlc.arg(now). Queued runs
 // count from created_at; running ones from their last sign of life, against
-// their family's threshold (families and afters are parallel arrays, keyed
-// by run_family of the type, so aliases share it) or running_default. The
-// condition is the same in the three queries and in the hub's stale filter
-// (hub.go).
+// their family's threshold or running_default. types and afters are
+// parallel arrays: every stored type that names a family with a threshold
+// of its own (its canonical name and its aliases, the table run_family
+// holds too) and that family's threshold. Looking the type up in them is an
+// expression evaluated per row: run_family is a SQL function, executed
+// anew for each row it is called on, and a sub-select over unnest() would
+// run as a sub-plan per row. The condition is the same in the three
+// queries and in the hub's stale filter (stale.go).
 //
 // Parameters are written sqlc.arg(name): sqlc misreads "- @name".
 // Locks the runs it returns; concurrent claims skip each other's.
 func (q *Queries) RunClaimStale(ctx context.Context, arg RunClaimStaleParams) ([]RunClaimStaleRow, error) {
 	rows, err := q.db.Query(ctx, runClaimStale,
 		arg.AfterID,
+		arg.ThroughID,
 		arg.WorkspaceID,
 		arg.Now,
 		arg.QueuedAfter,
-		arg.Families,
 		arg.Afters,
+		arg.Types,
 		arg.RunningDefault,
 		arg.BatchSize,
 	)
@@ -110,17 +115,15 @@ WHERE r.status <> 'completed'
     (r.status = 'queued' AND r.created_at < $1::timestamptz - $2::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       $1::timestamptz - coalesce(
-        (SELECT t.after FROM (SELECT unnest($3::text[]) AS family,
-            unnest($4::interval[]) AS after) t
-          WHERE t.family = run_family(r.type)),
+        ($3::interval[])[array_position($4::text[], r.type)],
         $5::interval)))
 `
 
 type RunCountStaleParams struct {
 	Now            time.Time
 	QueuedAfter    time.Duration
-	Families       []string
 	Afters         []time.Duration
+	Types          []string
 	RunningDefault time.Duration
 }
 
@@ -128,8 +131,8 @@ func (q *Queries) RunCountStale(ctx context.Context, arg RunCountStaleParams) (i
 	row := q.db.QueryRow(ctx, runCountStale,
 		arg.Now,
 		arg.QueuedAfter,
-		arg.Families,
 		arg.Afters,
+		arg.Types,
 		arg.RunningDefault,
 	)
 	var count int64
@@ -142,26 +145,26 @@ SELECT r.id, r.workspace_id, r.managed_environment_id, r.type, r.status, r.outco
 FROM operation_runs r
 LEFT JOIN managed_environments e ON e.id = r.managed_environment_id
 WHERE r.status <> 'completed' AND r.id > $1
-  AND ($2::bigint IS NULL OR r.workspace_id = $2)
+  AND ($2::bigint IS NULL OR r.id <= $2)
+  AND ($3::bigint IS NULL OR r.workspace_id = $3)
   AND (
-    (r.status = 'queued' AND r.created_at < $3::timestamptz - $4::interval)
+    (r.status = 'queued' AND r.created_at < $4::timestamptz - $5::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
-      $3::timestamptz - coalesce(
-        (SELECT t.after FROM (SELECT unnest($5::text[]) AS family,
-            unnest($6::interval[]) AS after) t
-          WHERE t.family = run_family(r.type)),
-        $7::interval)))
+      $4::timestamptz - coalesce(
+        ($6::interval[])[array_position($7::text[], r.type)],
+        $8::interval)))
 ORDER BY r.id
-LIMIT $8::bigint
+LIMIT $9::bigint
 `
 
 type RunReadStaleParams struct {
 	AfterID        int64
+	ThroughID      *int64
 	WorkspaceID    *int64
 	Now            time.Time
 	QueuedAfter    time.Duration
-	Families       []string
 	Afters         []time.Duration
+	Types          []string
 	RunningDefault time.Duration
 	BatchSize      int64
 }
@@ -175,11 +178,12 @@ type RunReadStaleRow struct {
 func (q *Queries) RunReadStale(ctx context.Context, arg RunReadStaleParams) ([]RunReadStaleRow, error) {
 	rows, err := q.db.Query(ctx, runReadStale,
 		arg.AfterID,
+		arg.ThroughID,
 		arg.WorkspaceID,
 		arg.Now,
 		arg.QueuedAfter,
-		arg.Families,
 		arg.Afters,
+		arg.Types,
 		arg.RunningDefault,
 		arg.BatchSize,
 	)
