@@ -27,6 +27,7 @@ type RunReadStaleForMemberParams struct {
 // queries/stale.sql). It does not check membership: a non-member simply
 // gets no runs, so ask MemberScopeGet first.
 func RunReadStaleForMember(ctx context.Context, db DBTX, p RunReadStaleForMemberParams) ([]domain.Run, error) {
+	types, afters := p.Thresholds.byType()
 	rows, err := sqlcdb.New(db).RunReadStaleForMember(ctx, sqlcdb.RunReadStaleForMemberParams{
 		WorkspaceID:    p.WorkspaceID,
 		Subject:        p.Subject,
@@ -34,8 +35,8 @@ func RunReadStaleForMember(ctx context.Context, db DBTX, p RunReadStaleForMember
 		Family:         optional(string(p.Family)),
 		Now:            p.Now,
 		QueuedAfter:    p.Thresholds.Queued,
-		Families:       p.Thresholds.RunningFamilies,
-		Afters:         p.Thresholds.RunningAfter,
+		Types:          types,
+		Afters:         afters,
 		RunningDefault: p.Thresholds.RunningDefault,
 		MaxRuns:        int64(p.Limit),
 	})

@@ -20,9 +20,7 @@ WHERE r.status <> 'completed' AND r.workspace_id = @workspace_id
     (r.status = 'queued' AND r.created_at < sqlc.arg(now)::timestamptz - sqlc.arg(queued_after)::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       sqlc.arg(now)::timestamptz - coalesce(
-        (SELECT t.after FROM (SELECT unnest(sqlc.arg(families)::text[]) AS family,
-            unnest(sqlc.arg(afters)::interval[]) AS after) t
-          WHERE t.family = run_family(r.type)),
+        (sqlc.arg(afters)::interval[])[array_position(sqlc.arg(types)::text[], r.type)],
         sqlc.arg(running_default)::interval)))
 ORDER BY r.id
 LIMIT sqlc.arg(max_runs)::bigint;

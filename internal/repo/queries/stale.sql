@@ -7,7 +7,8 @@
 -- expression evaluated per row: run_family is a SQL function, executed
 -- anew for each row it is called on, and a sub-select over unnest() would
 -- run as a sub-plan per row. The condition is the same in the three
--- queries and in the hub's stale filter (stale.go).
+-- queries, in the preview's (preview.sql) and in the hub's stale filter
+-- (stale.go).
 --
 -- Parameters are written sqlc.arg(name): sqlc misreads "- @name".
 

@@ -27,9 +27,7 @@ WHERE r.status <> 'completed' AND r.workspace_id = $2
     (r.status = 'queued' AND r.created_at < $5::timestamptz - $6::interval)
     OR (r.status = 'running' AND coalesce(r.last_heartbeat_at, r.started_at, r.created_at) <
       $5::timestamptz - coalesce(
-        (SELECT t.after FROM (SELECT unnest($7::text[]) AS family,
-            unnest($8::interval[]) AS after) t
-          WHERE t.family = run_family(r.type)),
+        ($7::interval[])[array_position($8::text[], r.type)],
         $9::interval)))
 ORDER BY r.id
 LIMIT $10::bigint
@@ -42,8 +40,8 @@ type RunReadStaleForMemberParams struct {
 	Family         *string
 	Now            time.Time
 	QueuedAfter    time.Duration
-	Families       []string
 	Afters         []time.Duration
+	Types          []string
 	RunningDefault time.Duration
 	MaxRuns        int64
 }
@@ -66,8 +64,8 @@ func (q *Queries) RunReadStaleForMember(ctx context.Context, arg RunReadStaleFor
 		arg.Family,
 		arg.Now,
 		arg.QueuedAfter,
-		arg.Families,
 		arg.Afters,
+		arg.Types,
 		arg.RunningDefault,
 		arg.MaxRuns,
 	)
