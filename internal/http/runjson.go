@@ -98,45 +98,40 @@ func (r *Run) appendJSON(b []byte) []byte {
 }
 
 func appendLinks(b []byte, links []RelatedLink) []byte {
-	if links == nil {
+	return appendList(b, links, func(b []byte, l RelatedLink) []byte { return appendLink(b, l.Rel, l.ID, l.Href) })
+}
+
+func appendArtifactLinks(b []byte, links []ArtifactLink) []byte {
+	return appendList(b, links, func(b []byte, l ArtifactLink) []byte { return appendLink(b, l.Rel, &l.ID, l.Href) })
+}
+
+// appendList writes items as a JSON array, or null for a nil slice, as
+// encoding/json would.
+func appendList[T any](b []byte, items []T, appendItem func([]byte, T) []byte) []byte {
+	if items == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, l := range links {
+	for i, it := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"rel":`...)
-		b = appendString(b, l.Rel)
-		if l.ID != nil {
-			b = append(b, `,"id":`...)
-			b = strconv.AppendInt(b, *l.ID, 10)
-		}
-		b = append(b, `,"href":`...)
-		b = appendString(b, l.Href)
-		b = append(b, '}')
+		b = appendItem(b, it)
 	}
 	return append(b, ']')
 }
 
-func appendArtifactLinks(b []byte, links []ArtifactLink) []byte {
-	if links == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, l := range links {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"rel":`...)
-		b = appendString(b, l.Rel)
+// appendLink writes one link; id is left out when nil.
+func appendLink(b []byte, rel string, id *int64, href string) []byte {
+	b = append(b, `{"rel":`...)
+	b = appendString(b, rel)
+	if id != nil {
 		b = append(b, `,"id":`...)
-		b = strconv.AppendInt(b, l.ID, 10)
-		b = append(b, `,"href":`...)
-		b = appendString(b, l.Href)
-		b = append(b, '}')
+		b = strconv.AppendInt(b, *id, 10)
 	}
-	return append(b, ']')
+	b = append(b, `,"href":`...)
+	b = appendString(b, href)
+	return append(b, '}')
 }
 
 // appendJSON writes the record, or null for none, as encoding/json would;

@@ -140,8 +140,7 @@ func InventoryItemList(ctx context.Context, db DBTX, p InventoryItemsParams) ([]
 		}
 		out := make([]domain.InventoryItem, len(rows))
 		for i, r := range rows {
-			out[i] = domain.InventoryItem{ID: r.ID, EnvironmentID: r.ManagedEnvironmentID, EnvironmentName: r.EnvironmentName,
-				PolicyType: r.PolicyType, ExternalID: r.ExternalID, DisplayName: r.DisplayName, LastSeenAt: r.LastSeenAt, LastSeenBy: r.LastSeenBy}
+			out[i] = inventoryItemOf(sqlcdb.InventoryItemsPageRow(r)) // the same columns
 		}
 		return out, nil
 	}
@@ -154,10 +153,14 @@ func InventoryItemList(ctx context.Context, db DBTX, p InventoryItemsParams) ([]
 	}
 	out := make([]domain.InventoryItem, len(rows))
 	for i, r := range rows {
-		out[i] = domain.InventoryItem{ID: r.ID, EnvironmentID: r.ManagedEnvironmentID, EnvironmentName: r.EnvironmentName,
-			PolicyType: r.PolicyType, ExternalID: r.ExternalID, DisplayName: r.DisplayName, LastSeenAt: r.LastSeenAt, LastSeenBy: r.LastSeenBy}
+		out[i] = inventoryItemOf(r)
 	}
 	return out, nil
+}
+
+func inventoryItemOf(r sqlcdb.InventoryItemsPageRow) domain.InventoryItem {
+	return domain.InventoryItem{ID: r.ID, EnvironmentID: r.ManagedEnvironmentID, EnvironmentName: r.EnvironmentName,
+		PolicyType: r.PolicyType, ExternalID: r.ExternalID, DisplayName: r.DisplayName, LastSeenAt: r.LastSeenAt, LastSeenBy: r.LastSeenBy}
 }
 
 // ArtifactsOpenable returns which of the links name an artifact member
